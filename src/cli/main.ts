@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// The `sparecycles` command: serve, publish, inspect, and volunteer.
+import { Command } from 'commander';
+import { registerKernel } from './commands/kernel.js';
+import { registerProject } from './commands/project.js';
+import { registerPublish } from './commands/publish.js';
+import { registerResults } from './commands/results.js';
+import { registerServe } from './commands/serve.js';
+import { registerStatus } from './commands/status.js';
+import { registerToken } from './commands/token.js';
+import { registerVolunteer } from './commands/volunteer.js';
+import { CliError } from './cli-error.js';
+
+const program = new Command('sparecycles')
+  .description('Spare Cycles: volunteer computing in the browser')
+  .showHelpAfterError('(run with --help for usage)')
+  .configureOutput({ outputError: (text, write) => write(`sparecycles: ${text.replace(/^error: /, '')}`) });
+
+registerServe(program);
+registerToken(program);
+registerProject(program);
+registerKernel(program);
+registerPublish(program);
+registerStatus(program);
+registerResults(program);
+registerVolunteer(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // Option parsers throw CliError before any action runs.
+  process.stderr.write(`sparecycles: ${err instanceof CliError ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,223 @@
+// Request and response bodies of the task server's HTTP API (`/api/v1`), with the JSON schemas
+// the server validates them against. docs/API.md describes the same routes in prose.
+
+export const API_PREFIX = '/api/v1';
+
+export type ValidatorKind = 'exact' | 'json-tolerance';
+export type InputEncoding = 'json' | 'base64';
+
+/** Per-state unit counts of a batch, as shown by `sparecycles status`. */
+export interface UnitCounts {
+  unsent: number;
+  inFlight: number;
+  validating: number;
+  done: number;
+  error: number;
+}
+export type UnitState = keyof UnitCounts;
+
+export interface CreateProjectRequest {
+  name: string;
+  description?: string;
+}
+export interface ProjectInfo {
+  id: string;
+  name: string;
+  description: string;
+  units: UnitCounts;
+}
+export interface CreateProjectResponse {
+  id: string;
+  name: string;
+}
+
+export interface KernelInfo {
+  hash: string;
+  abi: string;
+  size: number;
+}
+
+export interface PublishRequest {
+  kernel: string;
+  /** JSON values (each reaches the kernel as its UTF-8 JSON text) or base64 strings of bytes. */
+  inputs: unknown[];
+  encoding?: InputEncoding;
+  quorum?: number;
+  maxResults?: number;
+  deadlineSeconds?: number;
+  credit?: number;
+  validator?: ValidatorKind;
+  tolerance?: number;
+  /** Wall-clock budget for one run of the kernel on a volunteer, in seconds. */
+  maxRunSeconds?: number;
+}
+export interface PublishResponse {
+  batch: string;
+  units: number;
+}
+
+export interface BatchStatus {
+  batch: string;
+  project: string;
+  kernel: string;
+  total: number;
+  counts: UnitCounts;
+  /** True when every unit is validated or in error. */
+  done: boolean;
+  createdAt: number;
+}
+
+/** One line of `GET /batches/:id/results` (JSONL), in input order, validated units only. */
+export interface ResultLine {
+  index: number;
+  input: unknown;
+  output: unknown;
+  /** Present as "base64" when the input/output bytes are not valid JSON. */
+  inputEncoding?: 'base64';
+  outputEncoding?: 'base64';
+}
+
+export interface RegisterVolunteerRequest {
+  name?: string;
+  site?: string;
+}
+export interface RegisterVolunteerResponse {
+  volunteer: string;
+  secret: string;
+  name: string;
+}
+export interface VolunteerInfo {
+  volunteer: string;
+  name: string;
+  credit: number;
+  validated: number;
+  invalid: number;
+  pending: number;
+}
+
+export interface LeaseRequest {
+  max: number;
+  projects?: string[];
+}
+export interface Lease {
+  lease: string;
+  unit: string;
+  project: string;
+  batch: string;
+  kernel: string;
+  abi: string;
+  /** Input bytes, base64. */
+  input: string;
+  /** Epoch milliseconds after which the lease is void. */
+  deadline: number;
+  maxRunSeconds: number;
+}
+export interface LeaseResponse {
+  leases: Lease[];
+}
+
+export interface ResultSubmission {
+  lease: string;
+  /** Output bytes, base64, when the kernel succeeded. */
+  output?: string;
+  /** The kernel's error message, when it failed. */
+  error?: string;
+  /** CPU milliseconds the volunteer spent (reported, never credited). */
+  elapsedMs?: number;
+}
+export interface SubmitRequest {
+  results: ResultSubmission[];
+}
+export type SubmitOutcome = 'accepted' | 'late' | 'duplicate' | 'rejected';
+export interface SubmitAck {
+  lease: string;
+  outcome: SubmitOutcome;
+  /** Set when outcome is "rejected": an ErrorCode. */
+  code?: string;
+  message?: string;
+}
+export interface SubmitResponse {
+  acks: SubmitAck[];
+}
+
+export interface LeaderboardEntry {
+  volunteer: string;
+  name: string;
+  credit: number;
+  validated: number;
+}
+
+// ---- JSON schemas (draft-07, as Fastify's ajv reads them) ----
+
+const positiveInt = (max: number) => ({ type: 'integer', minimum: 1, maximum: max }) as const;
+
+export const createProjectSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' },
+    description: { type: 'string', maxLength: 4000 },
+  },
+} as const;
+
+export const publishSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kernel', 'inputs'],
+  properties: {
+    kernel: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    inputs: { type: 'array', minItems: 1, maxItems: 100000 },
+    encoding: { type: 'string', enum: ['json', 'base64'] },
+    quorum: positiveInt(16),
+    maxResults: positiveInt(64),
+    deadlineSeconds: positiveInt(30 * 24 * 3600),
+    credit: { type: 'number', exclusiveMinimum: 0, maximum: 1e9 },
+    validator: { type: 'string', enum: ['exact', 'json-tolerance'] },
+    tolerance: { type: 'number', minimum: 0, maximum: 1 },
+    maxRunSeconds: positiveInt(24 * 3600),
+  },
+} as const;
+
+export const registerVolunteerSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 40 },
+    site: { type: 'string', maxLength: 100 },
+  },
+} as const;
+
+export const leaseSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['max'],
+  properties: {
+    max: positiveInt(256),
+    projects: { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 100 } },
+  },
+} as const;
+
+export const submitSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['results'],
+  properties: {
+    results: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 256,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['lease'],
+        properties: {
+          lease: { type: 'string', minLength: 1, maxLength: 64 },
+          output: { type: 'string', maxLength: 24 * 1024 * 1024 },
+          error: { type: 'string', maxLength: 4000 },
+          elapsedMs: { type: 'number', minimum: 0 },
+        },
+      },
+    },
+  },
+} as const;

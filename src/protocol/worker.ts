@@ -1,0 +1,31 @@
+// Messages between the runtime and a kernel worker (carried by comlink in the browser and on
+// Node). Errors cross the boundary as data so the pool can report them without guessing.
+
+export interface KernelJob {
+  /** SHA-256 of the module, the worker's compile-cache key. */
+  kernelHash: string;
+  kernel: Uint8Array;
+  input: Uint8Array;
+  maxOutputBytes: number;
+  /** Last checkpoint of this unit, handed to the kernel's `resume` export before `run`. */
+  resumeState?: Uint8Array;
+}
+
+export type KernelErrorKind = 'trap' | 'abort' | 'status' | 'abi' | 'output-too-large' | 'timeout' | 'crash';
+
+export interface KernelFailure {
+  kind: KernelErrorKind;
+  message: string;
+}
+
+export type KernelOutcome = { ok: true; output: Uint8Array } | { ok: false; error: KernelFailure };
+
+export interface KernelCallbacks {
+  progress(fraction: number): void;
+  checkpoint(state: Uint8Array): void;
+}
+
+/** What a kernel worker exposes. */
+export interface KernelWorkerApi {
+  run(job: KernelJob, callbacks: KernelCallbacks): Promise<KernelOutcome>;
+}

@@ -1,0 +1,108 @@
+// RuntimeStore on Node: one small file per unit, result and kernel under a state directory.
+// Every write goes to a temporary file that is fsynced and renamed, so a crash leaves either
+// the old file or the new one, never half of one.
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Lease } from '../../protocol/api.js';
+import { base64ToBytes, bytesToBase64 } from '../../protocol/encoding.js';
+import type { Credentials, OutboxEntry, RuntimeStore } from '../ports.js';
+
+type StoredEntry = Omit<OutboxEntry, 'output'> & { output?: string };
+
+const SAFE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+
+export class FileStore implements RuntimeStore {
+  private ready: Promise<void> | undefined;
+
+  constructor(private readonly dir: string) {}
+
+  async getCredentials(): Promise<Credentials | undefined> {
+    return this.readJson<Credentials>(join(this.dir, 'identity.json'));
+  }
+
+  async putCredentials(credentials: Credentials): Promise<void> {
+    await this.writeAtomic(join(this.dir, 'identity.json'), JSON.stringify(credentials), 0o600);
+  }
+
+  async listUnits(): Promise<Lease[]> {
+    return this.readAll<Lease>('units');
+  }
+
+  async putUnits(leases: Lease[]): Promise<void> {
+    for (const lease of leases) await this.writeAtomic(this.path('units', lease.lease), JSON.stringify(lease));
+  }
+
+  async finishUnit(entry: OutboxEntry): Promise<void> {
+    const stored: StoredEntry = { ...entry, output: entry.output ? bytesToBase64(entry.output) : undefined };
+    // The result is durable in the outbox before the unit is forgotten.
+    await this.writeAtomic(this.path('outbox', entry.lease), JSON.stringify(stored));
+    await rm(this.path('units', entry.lease), { force: true });
+  }
+
+  async dropUnit(lease: string): Promise<void> {
+    await rm(this.path('units', lease), { force: true });
+  }
+
+  async listOutbox(): Promise<OutboxEntry[]> {
+    const stored = await this.readAll<StoredEntry>('outbox');
+    return stored
+      .map(({ output, ...rest }) => (output === undefined ? rest : { ...rest, output: base64ToBytes(output) }))
+      .sort((a, b) => a.finishedAt - b.finishedAt);
+  }
+
+  async removeFromOutbox(leases: string[]): Promise<void> {
+    for (const lease of leases) await rm(this.path('outbox', lease), { force: true });
+  }
+
+  async getKernel(hash: string): Promise<Uint8Array | undefined> {
+    try {
+      return new Uint8Array(await readFile(this.path('kernels', hash, '.wasm')));
+    } catch {
+      return undefined;
+    }
+  }
+
+  async putKernel(hash: string, bytes: Uint8Array): Promise<void> {
+    await this.writeAtomic(this.path('kernels', hash, '.wasm'), bytes);
+  }
+
+  private path(kind: string, name: string, suffix = '.json'): string {
+    if (!SAFE_NAME.test(name)) throw new Error(`refusing to store a file named ${JSON.stringify(name)}`);
+    return join(this.dir, kind, name + suffix);
+  }
+
+  private async readAll<T>(kind: string): Promise<T[]> {
+    await this.init();
+    const names = (await readdir(join(this.dir, kind))).filter((name) => name.endsWith('.json'));
+    const values = await Promise.all(names.map((name) => this.readJson<T>(join(this.dir, kind, name))));
+    return values.filter((value): value is Awaited<T> => value !== undefined) as T[];
+  }
+
+  private async readJson<T>(file: string): Promise<T | undefined> {
+    try {
+      return JSON.parse(await readFile(file, 'utf8')) as T;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private init(): Promise<void> {
+    this.ready ??= (async () => {
+      for (const kind of ['units', 'outbox', 'kernels']) await mkdir(join(this.dir, kind), { recursive: true });
+    })();
+    return this.ready;
+  }
+
+  private async writeAtomic(file: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+    await this.init();
+    const tmp = `${file}.${process.pid}.tmp`;
+    const handle = await open(tmp, 'w', mode);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, file);
+  }
+}

@@ -1,0 +1,60 @@
+// The ports through which the environment-free runtime talks to the world. The browser
+// adapters (runtime/browser) and the Node adapters (runtime/node) implement them.
+import type { Lease, SubmitAck, VolunteerInfo, RegisterVolunteerResponse } from '../protocol/api.js';
+import type { KernelCallbacks, KernelJob, KernelOutcome } from '../protocol/worker.js';
+
+/** The task server, as the runtime sees it. */
+export interface Transport {
+  register(site?: string): Promise<RegisterVolunteerResponse>;
+  lease(credentials: Credentials, max: number, projects?: string[]): Promise<Lease[]>;
+  submit(credentials: Credentials, results: OutboxEntry[]): Promise<SubmitAck[]>;
+  kernel(hash: string): Promise<Uint8Array>;
+  me(credentials: Credentials): Promise<VolunteerInfo>;
+}
+
+export interface Credentials {
+  volunteer: string;
+  secret: string;
+  name: string;
+}
+
+/** A finished unit waiting for the server to acknowledge it. */
+export interface OutboxEntry {
+  lease: string;
+  unit: string;
+  project: string;
+  /** Output bytes when the kernel succeeded. */
+  output?: Uint8Array;
+  error?: string;
+  elapsedMs: number;
+  finishedAt: number;
+}
+
+/** Durable local state: the leased-unit buffer, the outbox, the kernel cache, identity. */
+export interface RuntimeStore {
+  getCredentials(): Promise<Credentials | undefined>;
+  putCredentials(credentials: Credentials): Promise<void>;
+  /** Leased units waiting to run (and those running: they stay until their result is stored). */
+  listUnits(): Promise<Lease[]>;
+  putUnits(leases: Lease[]): Promise<void>;
+  /** Moves a unit's result to the outbox and forgets the unit, atomically where possible. */
+  finishUnit(entry: OutboxEntry): Promise<void>;
+  dropUnit(lease: string): Promise<void>;
+  listOutbox(): Promise<OutboxEntry[]>;
+  removeFromOutbox(leases: string[]): Promise<void>;
+  getKernel(hash: string): Promise<Uint8Array | undefined>;
+  putKernel(hash: string, bytes: Uint8Array): Promise<void>;
+}
+
+/** One isolated thread that runs kernels (a Web Worker or a worker_threads Worker). */
+export interface KernelWorker {
+  run(job: KernelJob, callbacks: KernelCallbacks): Promise<KernelOutcome>;
+  /** Stops the thread at once, whatever it is running. */
+  terminate(): void;
+  /** Sets (replacing any earlier one) the listener called if the thread dies on its own. */
+  onCrash(listener: (reason: string) => void): void;
+}
+
+export interface WorkerFactory {
+  create(): KernelWorker;
+}

@@ -1,0 +1,278 @@
+// The volunteer engine: keeps a small buffer of leased units, runs them on the worker pool,
+// puts every result in the outbox before uploading it, and stops at once on pause. The same
+// class runs in the browser and in the headless Node volunteer; only the ports differ.
+import type { Lease, SubmitAck } from '../protocol/api.js';
+import { base64ToBytes } from '../protocol/encoding.js';
+import { MAX_OUTPUT_BYTES } from '../protocol/abi.js';
+import { Backoff, sleep } from './backoff.js';
+import { AbortError, ServerError } from './errors.js';
+import { KernelCache } from './kernel-cache.js';
+import { Outbox } from './outbox.js';
+import type { Credentials, OutboxEntry, RuntimeStore, Transport, WorkerFactory } from './ports.js';
+import { WorkerPool } from './worker-pool.js';
+
+export interface RuntimeOptions {
+  transport: Transport;
+  store: RuntimeStore;
+  workers: WorkerFactory;
+  threads: number;
+  /** Only work for these projects (all when empty). */
+  projects?: string[];
+  /** Stop leasing after this many units; finish once they are uploaded. */
+  maxUnits?: number;
+  /** Finish when the server has no work and everything is uploaded. */
+  exitWhenIdle?: boolean;
+  /** Site key the volunteer registers through (widget attribution). */
+  site?: string;
+  /** Units leased beyond one per thread, so a thread never waits on the network. */
+  prefetch?: number;
+  idlePollMs?: { min: number; max: number };
+  now?: () => number;
+}
+
+export type RuntimeState = 'stopped' | 'running' | 'idle' | 'finished';
+
+export type RuntimeEvent =
+  | { type: 'state'; state: RuntimeState }
+  | { type: 'unit-start'; lease: Lease }
+  | { type: 'unit-progress'; lease: string; fraction: number }
+  | { type: 'unit-done'; lease: string; project: string; ok: boolean; error?: string; elapsedMs: number }
+  | { type: 'uploaded'; acks: SubmitAck[] }
+  | { type: 'offline'; message: string }
+  | { type: 'error'; message: string };
+
+export interface RuntimeStats {
+  completed: number;
+  failed: number;
+  uploaded: number;
+  leased: number;
+}
+
+/** Leases whose deadline is this close are not started: their result would arrive too late. */
+const DEADLINE_MARGIN_MS = 2000;
+
+export class VolunteerRuntime {
+  readonly stats: RuntimeStats = { completed: 0, failed: 0, uploaded: 0, leased: 0 };
+  private state: RuntimeState = 'stopped';
+  private readonly listeners = new Set<(event: RuntimeEvent) => void>();
+  private readonly pool: WorkerPool;
+  private readonly kernels: KernelCache;
+  private readonly outbox: Outbox;
+  private readonly claimed = new Set<string>();
+  private credentials: Credentials | undefined;
+  private stopper = new AbortController();
+  private slots: Promise<void>[] = [];
+  private refilling: Promise<number> | undefined;
+  private idleSlots = 0;
+  private finished!: () => void;
+  /** Resolves when the runtime finishes on its own (max units reached, or idle with exitWhenIdle). */
+  readonly done: Promise<void>;
+
+  constructor(private readonly options: RuntimeOptions) {
+    if (!Number.isInteger(options.threads) || options.threads < 1 || options.threads > 256) {
+      throw new RangeError(`threads must be an integer from 1 to 256, got ${options.threads}`);
+    }
+    if (options.maxUnits !== undefined && (!Number.isInteger(options.maxUnits) || options.maxUnits < 1)) {
+      throw new RangeError(`maxUnits must be a positive integer, got ${options.maxUnits}`);
+    }
+    this.pool = new WorkerPool(options.workers);
+    this.kernels = new KernelCache(options.store, options.transport);
+    this.outbox = new Outbox(options.store, options.transport, () => this.credentials!, {
+      uploaded: (acks) => {
+        this.stats.uploaded += acks.length;
+        this.emit({ type: 'uploaded', acks });
+      },
+      offline: (error) => this.emit({ type: 'offline', message: error.message }),
+      fatal: (error) => {
+        this.emit({ type: 'error', message: `the server refused our results: ${error.message}` });
+        void this.stop();
+      },
+    });
+    this.done = new Promise((resolve) => (this.finished = resolve));
+  }
+
+  get currentState(): RuntimeState {
+    return this.state;
+  }
+
+  on(listener: (event: RuntimeEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The volunteer's identity, registering one with the server on first use. */
+  async identity(): Promise<Credentials> {
+    if (this.credentials) return this.credentials;
+    let credentials = await this.options.store.getCredentials();
+    if (!credentials) {
+      const registered = await this.options.transport.register(this.options.site);
+      credentials = { volunteer: registered.volunteer, secret: registered.secret, name: registered.name };
+      await this.options.store.putCredentials(credentials);
+    }
+    this.credentials = credentials;
+    return credentials;
+  }
+
+  async start(): Promise<void> {
+    if (this.state === 'running' || this.state === 'idle' || this.state === 'finished') return;
+    await this.identity();
+    this.stopper = new AbortController();
+    this.setState('running');
+    void this.outbox.flush();
+    this.idleSlots = 0;
+    this.slots = Array.from({ length: this.options.threads }, () => this.slot());
+  }
+
+  /** Pauses: running kernels are terminated at once; their units stay buffered for later. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'finished') return;
+    this.stopper.abort();
+    this.pool.stop();
+    await Promise.all(this.slots);
+    this.slots = [];
+    if ((this.state as RuntimeState) !== 'finished') this.setState('stopped');
+  }
+
+  /** Stops for good, uploading what can be uploaded first. */
+  async close(): Promise<void> {
+    await this.stop();
+    this.outbox.close();
+  }
+
+  private async slot(): Promise<void> {
+    const idle = new Backoff(this.options.idlePollMs?.min ?? 1000, this.options.idlePollMs?.max ?? 30_000);
+    const signal = this.stopper.signal;
+    while (!signal.aborted) {
+      const lease = await this.nextUnit();
+      if (signal.aborted) break;
+      if (!lease) {
+        this.idleSlots++;
+        if (this.idleSlots === this.options.threads && this.state === 'running') this.setState('idle');
+        if (await this.maybeFinish()) break;
+        await sleep(idle.next(), signal);
+        this.idleSlots--;
+        continue;
+      }
+      idle.reset();
+      if (this.state === 'idle') this.setState('running');
+      try {
+        await this.runUnit(lease);
+      } catch (err) {
+        if (err instanceof AbortError) break;
+        this.emit({ type: 'error', message: (err as Error).message });
+        await sleep(idle.next(), signal);
+      } finally {
+        this.claimed.delete(lease.lease);
+      }
+    }
+  }
+
+  private async nextUnit(): Promise<Lease | undefined> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const now = this.now();
+      for (const lease of await this.options.store.listUnits()) {
+        if (this.claimed.has(lease.lease)) continue;
+        if (lease.deadline - DEADLINE_MARGIN_MS < now) {
+          await this.options.store.dropUnit(lease.lease);
+          continue;
+        }
+        this.claimed.add(lease.lease);
+        return lease;
+      }
+      if (attempt === 0 && (await this.refill()) === 0) return undefined;
+    }
+    return undefined;
+  }
+
+  /** Leases more units; one request at a time however many threads are hungry. */
+  private refill(): Promise<number> {
+    this.refilling ??= this.leaseMore().finally(() => (this.refilling = undefined));
+    return this.refilling;
+  }
+
+  private async leaseMore(): Promise<number> {
+    const { maxUnits, threads, prefetch = threads } = this.options;
+    const buffered = (await this.options.store.listUnits()).length;
+    let want = threads + prefetch - buffered;
+    if (maxUnits !== undefined) want = Math.min(want, maxUnits - this.stats.leased);
+    if (want <= 0) return 0;
+    try {
+      const leases = await this.options.transport.lease(await this.identity(), want, this.options.projects);
+      // Buffered durably before any of them is relied on.
+      await this.options.store.putUnits(leases);
+      this.stats.leased += leases.length;
+      return leases.length;
+    } catch (err) {
+      const message = (err as Error).message;
+      if (err instanceof ServerError && err.permanent) this.emit({ type: 'error', message });
+      else this.emit({ type: 'offline', message });
+      return 0;
+    }
+  }
+
+  private async runUnit(lease: Lease): Promise<void> {
+    this.emit({ type: 'unit-start', lease });
+    const started = this.now();
+    const kernel = await this.kernels.get(lease.kernel);
+    const outcome = await this.pool.run(
+      { kernelHash: lease.kernel, kernel, input: base64ToBytes(lease.input), maxOutputBytes: MAX_OUTPUT_BYTES },
+      { timeoutMs: lease.maxRunSeconds * 1000 },
+      {
+        progress: (fraction) => this.emit({ type: 'unit-progress', lease: lease.lease, fraction }),
+        checkpoint: () => {},
+      },
+    );
+    const elapsedMs = this.now() - started;
+    const entry: OutboxEntry = {
+      lease: lease.lease,
+      unit: lease.unit,
+      project: lease.project,
+      elapsedMs,
+      finishedAt: this.now(),
+      ...(outcome.ok ? { output: outcome.output } : { error: outcome.error.message }),
+    };
+    await this.options.store.finishUnit(entry);
+    if (outcome.ok) this.stats.completed++;
+    else this.stats.failed++;
+    this.emit({
+      type: 'unit-done',
+      lease: lease.lease,
+      project: lease.project,
+      ok: outcome.ok,
+      elapsedMs,
+      ...(outcome.ok ? {} : { error: outcome.error.message }),
+    });
+    void this.outbox.flush();
+  }
+
+  /** With maxUnits or exitWhenIdle, finishes once nothing is left to run or upload. */
+  private async maybeFinish(): Promise<boolean> {
+    const { maxUnits, exitWhenIdle } = this.options;
+    const reachedMax = maxUnits !== undefined && this.stats.leased >= maxUnits;
+    if (!reachedMax && !exitWhenIdle) return false;
+    if (this.claimed.size > 0 || (await this.options.store.listUnits()).length > 0) return false;
+    await this.outbox.flush();
+    if ((await this.outbox.pending()) > 0) return false;
+    if (this.state === 'finished') return true;
+    this.setState('finished');
+    this.stopper.abort();
+    this.pool.stop();
+    this.outbox.close();
+    this.finished();
+    return true;
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  private setState(state: RuntimeState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.emit({ type: 'state', state });
+  }
+
+  private emit(event: RuntimeEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}

@@ -1,0 +1,73 @@
+// Owns the kernel threads: hands each job a thread, stops a job that runs past its budget by
+// terminating its thread (a WebAssembly loop cannot be interrupted any other way), replaces
+// crashed threads, and stops everything at once on pause.
+import type { KernelCallbacks, KernelJob, KernelOutcome } from '../protocol/worker.js';
+import { AbortError } from './errors.js';
+import type { KernelWorker, WorkerFactory } from './ports.js';
+
+export interface RunLimits {
+  timeoutMs: number;
+}
+
+interface Running {
+  worker: KernelWorker;
+  abort(): void;
+}
+
+export class WorkerPool {
+  private readonly idle: KernelWorker[] = [];
+  private readonly running = new Set<Running>();
+
+  constructor(private readonly factory: WorkerFactory) {}
+
+  get busy(): number {
+    return this.running.size;
+  }
+
+  /** Runs a job on a free thread. Resolves with the kernel's outcome (failures included);
+   * rejects only with AbortError when the pool is stopped meanwhile. */
+  run(job: KernelJob, limits: RunLimits, callbacks: KernelCallbacks): Promise<KernelOutcome> {
+    if (!(limits.timeoutMs > 0)) throw new RangeError(`timeoutMs must be a positive number, got ${limits.timeoutMs}`);
+    const worker = this.idle.pop() ?? this.factory.create();
+    return new Promise<KernelOutcome>((resolve, reject) => {
+      let settled = false;
+      const finish = (keepWorker: boolean, outcome?: KernelOutcome, error?: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.running.delete(entry);
+        if (keepWorker) this.idle.push(worker);
+        else worker.terminate();
+        if (error) reject(error);
+        else resolve(outcome!);
+      };
+      const entry: Running = {
+        worker,
+        abort: () => finish(false, undefined, new AbortError('the pool was stopped')),
+      };
+      this.running.add(entry);
+      const timer = setTimeout(
+        () =>
+          finish(false, {
+            ok: false,
+            error: { kind: 'timeout', message: `kernel ran past its budget of ${Math.round(limits.timeoutMs / 1000)} s and was stopped` },
+          }),
+        limits.timeoutMs,
+      );
+      worker.onCrash((reason) =>
+        finish(false, { ok: false, error: { kind: 'crash', message: `kernel thread crashed: ${reason}` } }),
+      );
+      worker.run(job, callbacks).then(
+        (outcome) => finish(true, outcome),
+        (err: unknown) =>
+          finish(false, { ok: false, error: { kind: 'crash', message: `kernel thread failed: ${(err as Error)?.message ?? err}` } }),
+      );
+    });
+  }
+
+  /** Terminates every thread; running jobs reject with AbortError. */
+  stop(): void {
+    for (const entry of [...this.running]) entry.abort();
+    for (const worker of this.idle.splice(0)) worker.terminate();
+  }
+}

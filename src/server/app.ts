@@ -1,0 +1,62 @@
+// Assembles the Fastify app: the API under /api/v1, the built client as static files, and
+// the lease-expiry stage.
+import { existsSync } from 'node:fs';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { API_PREFIX } from '../protocol/api.js';
+import { installErrorHandling } from './api-error.js';
+import type { ServerContext } from './context.js';
+import { batchRoutes } from './routes/batches.js';
+import { kernelRoutes } from './routes/kernels.js';
+import { projectRoutes } from './routes/projects.js';
+import { volunteerRoutes } from './routes/volunteers.js';
+import { workRoutes } from './routes/work.js';
+import type { Store } from './store/store.js';
+import { startTransitioner } from './transitioner.js';
+
+export interface AppOptions {
+  store: Store;
+  /** Directory of the built client (index.html and assets); omitted in API-only tests. */
+  publicDir?: string;
+  clock?: () => number;
+  logger?: boolean;
+  expiryIntervalMs?: number;
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ? { level: 'info' } : false,
+    bodyLimit: 1024 * 1024,
+    // Lets clients address the API with or without a trailing slash.
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  const context: ServerContext = { store: options.store, clock: options.clock ?? Date.now };
+  installErrorHandling(app);
+
+  await app.register(
+    async (api) => {
+      projectRoutes(api, context);
+      kernelRoutes(api, context);
+      batchRoutes(api, context);
+      volunteerRoutes(api, context);
+      workRoutes(api, context);
+      api.get('/health', async () => ({ ok: true }));
+    },
+    { prefix: API_PREFIX },
+  );
+
+  if (options.publicDir && existsSync(options.publicDir)) {
+    await app.register(fastifyStatic, {
+      root: options.publicDir,
+      setHeaders: (res, path) => {
+        // Hashed build assets never change; the HTML shell and service worker always revalidate.
+        if (/[/\\]assets[/\\]/.test(path)) res.header('cache-control', 'public, max-age=31536000, immutable');
+        else res.header('cache-control', 'no-cache');
+      },
+    });
+  }
+
+  const stopTransitioner = startTransitioner(options.store, context.clock, app.log, options.expiryIntervalMs);
+  app.addHook('onClose', async () => stopTransitioner());
+  return app;
+}

@@ -1,0 +1,24 @@
+// Admission of an uploaded kernel: size, WebAssembly validity, and the sc1 ABI, each rejected
+// with the reason a project lead can act on.
+import { createHash } from 'node:crypto';
+import { MAX_KERNEL_BYTES, checkKernelAbi } from '../protocol/abi.js';
+import { ApiError } from './api-error.js';
+import type { KernelRow } from './store/store.js';
+
+export function admitKernel(bytes: Uint8Array): KernelRow {
+  if (bytes.length === 0) throw new ApiError('SC_KERNEL_INVALID', 'the upload is empty');
+  if (bytes.length > MAX_KERNEL_BYTES) {
+    throw new ApiError('SC_KERNEL_INVALID', `it is ${bytes.length} bytes; the limit is ${MAX_KERNEL_BYTES}`);
+  }
+  const buffer = bytes as Uint8Array<ArrayBuffer>;
+  if (!WebAssembly.validate(buffer)) {
+    const magic = bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
+    throw new ApiError(
+      'SC_KERNEL_INVALID',
+      magic ? 'the module fails WebAssembly validation' : 'not a WebAssembly module (it does not start with \\0asm)',
+    );
+  }
+  const abi = checkKernelAbi(new WebAssembly.Module(buffer));
+  if (!abi.ok) throw new ApiError('SC_KERNEL_INVALID', `the module ${abi.reason}`);
+  return { hash: createHash('sha256').update(bytes).digest('hex'), abi: abi.abi, bytes };
+}

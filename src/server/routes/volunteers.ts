@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import {
+  registerVolunteerSchema,
+  type RegisterVolunteerRequest,
+  type RegisterVolunteerResponse,
+} from '../../protocol/api.js';
+import { ApiError } from '../api-error.js';
+import { hashSecret, newVolunteerSecret, requireVolunteer } from '../auth.js';
+import type { ServerContext } from '../context.js';
+
+const ADJECTIVES = ['quiet', 'swift', 'bright', 'patient', 'steady', 'curious', 'gentle', 'bold', 'keen', 'calm'];
+const NOUNS = ['otter', 'heron', 'comet', 'maple', 'falcon', 'lynx', 'quasar', 'badger', 'fern', 'orbit'];
+
+/** A pseudonym: no personal data is ever asked for. */
+function pseudonym(): string {
+  const [a = 0, b = 0, c = 0, d = 0] = randomBytes(4);
+  return `${ADJECTIVES[a % ADJECTIVES.length]}-${NOUNS[b % NOUNS.length]}-${((c << 8) | d) % 10000}`;
+}
+
+export function volunteerRoutes(app: FastifyInstance, { store, clock }: ServerContext): void {
+  app.post<{ Body: RegisterVolunteerRequest }>(
+    '/volunteers',
+    { schema: { body: registerVolunteerSchema } },
+    async (request, reply) => {
+      const secret = newVolunteerSecret();
+      const volunteer = {
+        id: 'v_' + randomBytes(9).toString('base64url'),
+        name: request.body?.name ?? pseudonym(),
+        site: request.body?.site ?? null,
+      };
+      await store.registerVolunteer(volunteer, hashSecret(secret), clock());
+      const body: RegisterVolunteerResponse = { volunteer: volunteer.id, secret, name: volunteer.name };
+      return reply.status(201).send(body);
+    },
+  );
+
+  app.get('/volunteers/me', async (request) => {
+    const volunteer = await requireVolunteer(store, request);
+    const info = await store.volunteerInfo(volunteer.id);
+    if (!info) throw new ApiError('SC_VOLUNTEER_INVALID');
+    return info;
+  });
+
+  app.get('/leaderboard', async () => ({ volunteers: await store.leaderboard(100) }));
+}

@@ -1,0 +1,85 @@
+// Seeds the demo projects on a fresh data dir, so a newcomer who clicks Start sees real units
+// computed, validated and credited. Idempotent: a project that exists is left alone.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { jsonToBytes } from '../protocol/encoding.js';
+import { createPublisherToken, hashSecret } from './auth.js';
+import { admitKernel } from './kernel-check.js';
+import { DEMO_TOKEN_FILE, KERNELS_DIR } from './paths.js';
+import { DEFAULT_POLICY } from './routes/batches.js';
+import type { Store } from './store/store.js';
+
+interface DemoProject {
+  id: string;
+  name: string;
+  description: string;
+  kernel: string;
+  inputs: () => unknown[];
+}
+
+const PRIMES_SPAN = 5_000_000;
+const IMAGE = { width: 896, height: 640, tile: 64, maxIter: 1000 };
+
+export const DEMO_PROJECTS: DemoProject[] = [
+  {
+    id: 'mandelbrot',
+    name: 'Mandelbrot',
+    description:
+      'Draws the Mandelbrot set tile by tile: each unit counts escape iterations for one 64×64 tile of an ' +
+      `${IMAGE.width}×${IMAGE.height} image. A picture you can watch grow.`,
+    kernel: 'mandelbrot.wasm',
+    inputs: () => {
+      const inputs = [];
+      for (let y = 0; y < IMAGE.height; y += IMAGE.tile) {
+        for (let x = 0; x < IMAGE.width; x += IMAGE.tile) {
+          inputs.push({ width: IMAGE.width, height: IMAGE.height, x, y, w: IMAGE.tile, h: IMAGE.tile, maxIter: IMAGE.maxIter });
+        }
+      }
+      return inputs;
+    },
+  },
+  {
+    id: 'primes',
+    name: 'Prime count',
+    description:
+      'Counts the primes below one billion, five million numbers per unit, with a segmented sieve. ' +
+      'The total checks against the known value π(10⁹) = 50,847,534.',
+    kernel: 'primes.wasm',
+    inputs: () => Array.from({ length: 200 }, (_, i) => ({ from: i * PRIMES_SPAN, to: (i + 1) * PRIMES_SPAN })),
+  },
+];
+
+/** The demo publisher's token: read from the data dir, or created and written there. */
+async function demoToken(store: Store, dataDir: string, now: number): Promise<string> {
+  const file = join(dataDir, DEMO_TOKEN_FILE);
+  if (existsSync(file)) {
+    const token = readFileSync(file, 'utf8').trim();
+    if (await store.findPublisher(hashSecret(token))) return token;
+  }
+  const token = await createPublisherToken(store, now);
+  await writeFile(file, token + '\n', { mode: 0o600 });
+  return token;
+}
+
+export async function seedDemo(store: Store, dataDir: string, now = Date.now()): Promise<{ token: string; seeded: string[] }> {
+  const token = await demoToken(store, dataDir, now);
+  const owner = (await store.findPublisher(hashSecret(token)))!;
+  const seeded: string[] = [];
+  for (const demo of DEMO_PROJECTS) {
+    if (await store.getProject(demo.id)) continue;
+    const file = join(KERNELS_DIR, demo.kernel);
+    if (!existsSync(file)) throw new Error(`demo kernel ${file} is missing: run \`npm run build\` first`);
+    const kernel = admitKernel(new Uint8Array(readFileSync(file)));
+    await store.putKernel(kernel, now);
+    const id = await store.createProject({ name: demo.name, description: demo.description, owner, createdAt: now }, demo.id);
+    const inputs = demo.inputs().map((value) => ({ bytes: jsonToBytes(value), encoding: 'json' as const }));
+    await store.createBatch(
+      { ...DEFAULT_POLICY, id: 'b_' + randomBytes(8).toString('base64url'), project: id, kernel: kernel.hash, total: inputs.length, createdAt: now },
+      inputs,
+    );
+    seeded.push(id);
+  }
+  return { token, seeded };
+}

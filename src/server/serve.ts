@@ -1,0 +1,50 @@
+// Starts the task server on a data dir: opens the store, optionally seeds the demo, listens.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { DB_FILE, PUBLIC_DIR } from './paths.js';
+import { seedDemo } from './seed-demo.js';
+import { SqliteStore } from './store/sqlite-store.js';
+import type { Store } from './store/store.js';
+
+export interface ServeOptions {
+  port: number;
+  host?: string;
+  dataDir: string;
+  demo?: boolean;
+  publicDir?: string;
+  logger?: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  app: FastifyInstance;
+  store: Store;
+  demoToken?: string;
+  close(): Promise<void>;
+}
+
+export function openStore(dataDir: string): Store {
+  mkdirSync(dataDir, { recursive: true });
+  return new SqliteStore(join(resolve(dataDir), DB_FILE));
+}
+
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const store = openStore(options.dataDir);
+  let demoToken: string | undefined;
+  if (options.demo) demoToken = (await seedDemo(store, options.dataDir)).token;
+  const app = await buildApp({ store, publicDir: options.publicDir ?? PUBLIC_DIR, logger: options.logger ?? false });
+  app.addHook('onClose', async () => store.close());
+  await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const server: RunningServer = {
+    url: `http://127.0.0.1:${port}`,
+    app,
+    store,
+    close: () => app.close(),
+  };
+  if (demoToken) server.demoToken = demoToken;
+  return server;
+}

@@ -1,0 +1,106 @@
+// The server's persistence port. Async even though better-sqlite3 is synchronous, so the
+// PostgreSQL implementation fits the same shape; every method is one atomic transaction.
+import type {
+  BatchStatus,
+  InputEncoding,
+  LeaderboardEntry,
+  Lease,
+  ProjectInfo,
+  SubmitAck,
+  UnitCounts,
+  ValidatorKind,
+  VolunteerInfo,
+} from '../../protocol/api.js';
+import type { QuorumDecider } from '../validator.js';
+
+export interface ProjectRow {
+  id: string;
+  name: string;
+  description: string;
+  owner: string;
+  createdAt: number;
+}
+
+export interface KernelRow {
+  hash: string;
+  abi: string;
+  bytes: Uint8Array;
+}
+
+export interface BatchPolicy {
+  quorum: number;
+  maxResults: number;
+  deadlineSeconds: number;
+  credit: number;
+  validator: ValidatorKind;
+  tolerance: number;
+  maxRunSeconds: number;
+}
+
+export interface BatchRow extends BatchPolicy {
+  id: string;
+  project: string;
+  kernel: string;
+  total: number;
+  createdAt: number;
+}
+
+export interface UnitInput {
+  bytes: Uint8Array;
+  encoding: InputEncoding;
+}
+
+export interface StoredResult {
+  index: number;
+  input: Uint8Array;
+  inputEncoding: InputEncoding;
+  output: Uint8Array;
+}
+
+export interface VolunteerRow {
+  id: string;
+  name: string;
+  site: string | null;
+}
+
+export interface SubmittedResult {
+  lease: string;
+  output?: Uint8Array;
+  error?: string;
+}
+
+export interface Store {
+  close(): Promise<void>;
+
+  createPublisher(id: string, tokenHash: string, now: number): Promise<void>;
+  findPublisher(tokenHash: string): Promise<string | undefined>;
+
+  /** Creates the project under `preferredId`, or the first free `preferredId-N`; returns the id. */
+  createProject(project: Omit<ProjectRow, 'id'>, preferredId: string): Promise<string>;
+  getProject(id: string): Promise<ProjectRow | undefined>;
+  listProjects(): Promise<ProjectInfo[]>;
+
+  /** Idempotent: a kernel is content-addressed. */
+  putKernel(kernel: KernelRow, now: number): Promise<void>;
+  getKernel(hash: string): Promise<KernelRow | undefined>;
+
+  createBatch(batch: BatchRow, inputs: UnitInput[]): Promise<void>;
+  getBatch(id: string): Promise<BatchRow | undefined>;
+  batchStatus(id: string): Promise<BatchStatus | undefined>;
+  /** Validated results in input order, from `afterIndex` (exclusive), at most `limit`. */
+  batchResults(id: string, afterIndex: number, limit: number): Promise<StoredResult[]>;
+
+  registerVolunteer(volunteer: VolunteerRow, secretHash: string, now: number): Promise<void>;
+  findVolunteer(secretHash: string): Promise<VolunteerRow | undefined>;
+  volunteerInfo(id: string): Promise<VolunteerInfo | undefined>;
+  leaderboard(limit: number): Promise<LeaderboardEntry[]>;
+
+  /** Issues up to `max` leases to the volunteer, never two replicas of one unit to it. */
+  leaseUnits(volunteer: string, max: number, projects: string[] | undefined, now: number): Promise<Lease[]>;
+  /** Records results, validates the units they complete and grants credit, atomically. */
+  submitResults(volunteer: string, results: SubmittedResult[], now: number, decide: QuorumDecider): Promise<SubmitAck[]>;
+  /** Voids leases past their deadline so their units are issued again; returns how many. */
+  expireLeases(now: number): Promise<number>;
+
+  unitCounts(project?: string): Promise<UnitCounts>;
+}
