@@ -7,7 +7,9 @@ export async function readJsonl(file: string, onProgress?: (done: number, total:
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new CliError(`cannot read inputs file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new CliError(
+      `cannot read inputs file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   const lines = text.split('\n');
   const values: unknown[] = [];

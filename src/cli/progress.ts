@@ -9,7 +9,11 @@ export interface Progress {
 export function progressBar(label: string, total: number, unit = 'units'): Progress {
   if (!process.stderr.isTTY) return { update() {}, stop() {} };
   const bar = new SingleBar(
-    { format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {eta_formatted} left`, stream: process.stderr, hideCursor: true },
+    {
+      format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {eta_formatted} left`,
+      stream: process.stderr,
+      hideCursor: true,
+    },
     Presets.shades_classic,
   );
   bar.start(total, 0);

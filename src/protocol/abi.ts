@@ -48,10 +48,12 @@ export function checkKernelAbi(module: WebAssembly.Module): AbiCheck {
   const exports = new Map(WebAssembly.Module.exports(module).map((e) => [e.name, e.kind]));
   for (const [name, kind] of Object.entries(SC1_REQUIRED_EXPORTS)) {
     const found = exports.get(name);
-    if (found === undefined) return { ok: false, reason: `does not export "${name}" (${kind}) required by the sc1 ABI` };
+    if (found === undefined)
+      return { ok: false, reason: `does not export "${name}" (${kind}) required by the sc1 ABI` };
     if (found !== kind) return { ok: false, reason: `exports "${name}" as a ${found}, but sc1 needs a ${kind}` };
   }
   const resume = exports.get('resume');
-  if (resume !== undefined && resume !== 'function') return { ok: false, reason: 'exports "resume" but not as a function' };
+  if (resume !== undefined && resume !== 'function')
+    return { ok: false, reason: 'exports "resume" but not as a function' };
   return { ok: true, abi: ABI_SC1 };
 }

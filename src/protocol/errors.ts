@@ -6,9 +6,18 @@ export const ErrorCatalogue = {
   SC_BODY_TOO_LARGE: { status: 413, message: 'The request body is too large; split it into smaller requests' },
   SC_UNSUPPORTED_MEDIA: { status: 415, message: 'Unsupported Content-Type; send application/json or application/wasm' },
   SC_TOKEN_MISSING: { status: 401, message: 'A publisher token is required: send "Authorization: Bearer <token>"' },
-  SC_TOKEN_INVALID: { status: 401, message: 'The publisher token is not known to this server; create one with `sparecycles token create`' },
-  SC_VOLUNTEER_MISSING: { status: 401, message: 'Volunteer credentials are required: register with POST /api/v1/volunteers' },
-  SC_VOLUNTEER_INVALID: { status: 401, message: 'The volunteer credentials are not known to this server; register again' },
+  SC_TOKEN_INVALID: {
+    status: 401,
+    message: 'The publisher token is not known to this server; create one with `sparecycles token create`',
+  },
+  SC_VOLUNTEER_MISSING: {
+    status: 401,
+    message: 'Volunteer credentials are required: register with POST /api/v1/volunteers',
+  },
+  SC_VOLUNTEER_INVALID: {
+    status: 401,
+    message: 'The volunteer credentials are not known to this server; register again',
+  },
   SC_FORBIDDEN: { status: 403, message: 'This token does not own that resource' },
   SC_NOT_FOUND: { status: 404, message: 'No such route' },
   SC_PROJECT_UNKNOWN: { status: 404, message: 'No such project; list projects with GET /api/v1/projects' },

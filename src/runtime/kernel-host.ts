@@ -54,7 +54,10 @@ export async function runKernel(
       abort: (msg: number, file: number, line: number, column: number) => {
         const text = memory ? readAsString(memory, msg) : '';
         const where = memory ? readAsString(memory, file) : '';
-        throw new KernelFault({ kind: 'abort', message: `kernel aborted: ${text || 'no message'} (${where}:${line}:${column})` });
+        throw new KernelFault({
+          kind: 'abort',
+          message: `kernel aborted: ${text || 'no message'} (${where}:${line}:${column})`,
+        });
       },
     },
   };
@@ -77,7 +80,10 @@ export async function runKernel(
     if (len > options.maxOutputBytes) {
       return {
         ok: false,
-        error: { kind: 'output-too-large', message: `kernel output of ${len} bytes exceeds the limit of ${options.maxOutputBytes}` },
+        error: {
+          kind: 'output-too-large',
+          message: `kernel output of ${len} bytes exceeds the limit of ${options.maxOutputBytes}`,
+        },
       };
     }
     const ptr = exports.output_ptr() >>> 0;

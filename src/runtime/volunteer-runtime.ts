@@ -59,6 +59,8 @@ export class VolunteerRuntime {
   private readonly kernels: KernelCache;
   private readonly outbox: Outbox;
   private readonly claimed = new Set<string>();
+  /** Units finished in this session: a listing read before one finished must not run it again. */
+  private readonly finishedUnits = new Set<string>();
   private credentials: Credentials | undefined;
   private stopper = new AbortController();
   private slots: Promise<void>[] = [];
@@ -171,7 +173,7 @@ export class VolunteerRuntime {
     for (let attempt = 0; attempt < 2; attempt++) {
       const now = this.now();
       for (const lease of await this.options.store.listUnits()) {
-        if (this.claimed.has(lease.lease)) continue;
+        if (this.claimed.has(lease.lease) || this.finishedUnits.has(lease.lease)) continue;
         if (lease.deadline - DEADLINE_MARGIN_MS < now) {
           await this.options.store.dropUnit(lease.lease);
           continue;
@@ -232,6 +234,7 @@ export class VolunteerRuntime {
       ...(outcome.ok ? { output: outcome.output } : { error: outcome.error.message }),
     };
     await this.options.store.finishUnit(entry);
+    this.finishedUnits.add(lease.lease);
     if (outcome.ok) this.stats.completed++;
     else this.stats.failed++;
     this.emit({

@@ -50,7 +50,10 @@ export class WorkerPool {
         () =>
           finish(false, {
             ok: false,
-            error: { kind: 'timeout', message: `kernel ran past its budget of ${Math.round(limits.timeoutMs / 1000)} s and was stopped` },
+            error: {
+              kind: 'timeout',
+              message: `kernel ran past its budget of ${Math.round(limits.timeoutMs / 1000)} s and was stopped`,
+            },
           }),
         limits.timeoutMs,
       );
@@ -60,7 +63,10 @@ export class WorkerPool {
       worker.run(job, callbacks).then(
         (outcome) => finish(true, outcome),
         (err: unknown) =>
-          finish(false, { ok: false, error: { kind: 'crash', message: `kernel thread failed: ${(err as Error)?.message ?? err}` } }),
+          finish(false, {
+            ok: false,
+            error: { kind: 'crash', message: `kernel thread failed: ${(err as Error)?.message ?? err}` },
+          }),
       );
     });
   }

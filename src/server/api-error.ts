@@ -41,7 +41,9 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      return reply.status(status).send(errorBody('SC_BAD_REQUEST', `${ErrorCatalogue.SC_BAD_REQUEST.message}: ${error.message}`));
+      return reply
+        .status(status)
+        .send(errorBody('SC_BAD_REQUEST', `${ErrorCatalogue.SC_BAD_REQUEST.message}: ${error.message}`));
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send(errorBody('SC_INTERNAL', ErrorCatalogue.SC_INTERNAL.message));

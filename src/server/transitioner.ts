@@ -3,7 +3,12 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Store } from './store/store.js';
 
-export function startTransitioner(store: Store, clock: () => number, log: FastifyBaseLogger, intervalMs = 1000): () => void {
+export function startTransitioner(
+  store: Store,
+  clock: () => number,
+  log: FastifyBaseLogger,
+  intervalMs = 1000,
+): () => void {
   let running = false;
   const timer = setInterval(async () => {
     if (running) return;

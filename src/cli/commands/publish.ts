@@ -31,12 +31,20 @@ export function registerPublish(program: Command): void {
       .requiredOption('--kernel <hash|file.wasm>', 'kernel hash (from `kernel add`) or a .wasm file to upload')
       .requiredOption('--inputs <file.jsonl>', 'one JSON value per line; each becomes one unit')
       .option('--quorum <n>', 'agreeing results needed (default 2)', parsePositiveInt('--quorum'))
-      .option('--max-results <n>', 'give a unit up after this many results (default 5)', parsePositiveInt('--max-results'))
+      .option(
+        '--max-results <n>',
+        'give a unit up after this many results (default 5)',
+        parsePositiveInt('--max-results'),
+      )
       .option('--deadline <seconds>', 'lease deadline (default 600)', parsePositiveInt('--deadline'))
       .option('--credit <n>', 'credit per validated result (default 1)', parseNumber('--credit'))
       .option('--validator <kind>', 'exact | json-tolerance (default exact)')
       .option('--tolerance <r>', 'relative tolerance for json-tolerance', parseNumber('--tolerance'))
-      .option('--max-run-seconds <n>', 'time budget of one kernel run (default 300)', parsePositiveInt('--max-run-seconds')),
+      .option(
+        '--max-run-seconds <n>',
+        'time budget of one kernel run (default 300)',
+        parsePositiveInt('--max-run-seconds'),
+      ),
   ).action(
     action(async (options: PublishOptions) => {
       if (options.validator !== undefined && !['exact', 'json-tolerance'].includes(options.validator)) {
@@ -44,10 +52,13 @@ export function registerPublish(program: Command): void {
       }
       const client = clientFor(options);
       const bar = progressBar('reading inputs', 1, 'lines');
-      const inputs = await readJsonl(options.inputs, (done, total) => bar.update(done, total)).finally(() => bar.stop());
+      const inputs = await readJsonl(options.inputs, (done, total) => bar.update(done, total)).finally(() =>
+        bar.stop(),
+      );
       let kernel = options.kernel;
       if (!HASH.test(kernel)) {
-        if (!existsSync(kernel)) throw new CliError(`--kernel must be a 64-hex-digit hash or a .wasm file; "${kernel}" is neither`);
+        if (!existsSync(kernel))
+          throw new CliError(`--kernel must be a 64-hex-digit hash or a .wasm file; "${kernel}" is neither`);
         kernel = (await client.addKernel(await readKernelFile(kernel))).hash;
       }
       const body: PublishRequest = { kernel, inputs };

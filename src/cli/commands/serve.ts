@@ -12,7 +12,8 @@ export function registerServe(program: Command): void {
     .option('--quiet', 'no request log')
     .action(
       action(async (options: { port: number; dataDir: string; demo?: boolean; quiet?: boolean }) => {
-        if (!Number.isInteger(options.port) || options.port > 65535) throw new Error(`--port must be 1-65535, got ${options.port}`);
+        if (!Number.isInteger(options.port) || options.port > 65535)
+          throw new Error(`--port must be 1-65535, got ${options.port}`);
         const server = await startServer({
           port: options.port,
           dataDir: options.dataDir,
@@ -22,7 +23,9 @@ export function registerServe(program: Command): void {
         const shown = server.url.replace('127.0.0.1', 'localhost');
         process.stderr.write(`Spare Cycles is serving ${shown} (data in ${options.dataDir})\n`);
         if (server.demoToken) {
-          process.stderr.write(`Demo publisher token: ${server.demoToken}  (also in ${options.dataDir}/demo-token.txt)\n`);
+          process.stderr.write(
+            `Demo publisher token: ${server.demoToken}  (also in ${options.dataDir}/demo-token.txt)\n`,
+          );
         }
         const shutdown = () => {
           void server.close().then(() => process.exit(0));

@@ -33,7 +33,8 @@ export function registerStatus(program: Command): void {
         bar.update(status.total);
         bar.stop();
       }
-      if (options.json) printJson({ batch: status.batch, counts: status.counts, done: status.done, total: status.total });
+      if (options.json)
+        printJson({ batch: status.batch, counts: status.counts, done: status.done, total: status.total });
       else process.stdout.write(describe(status) + '\n');
     }),
   );

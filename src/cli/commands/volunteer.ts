@@ -30,7 +30,10 @@ export function registerVolunteer(program: Command): void {
     .option('--max-units <n>', 'stop after this many units', parsePositiveInt('--max-units'))
     .option('--exit-when-idle', 'exit once the server has no work and every result is uploaded')
     .option('--project <id...>', 'only work for these projects')
-    .option('--state-dir <dir>', 'keep identity, buffered units and the outbox here (default: a fresh temporary identity)')
+    .option(
+      '--state-dir <dir>',
+      'keep identity, buffered units and the outbox here (default: a fresh temporary identity)',
+    )
     .option('--json', 'print a JSON summary on exit')
     .action(
       action(async (options: VolunteerOptions) => {

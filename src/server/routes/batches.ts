@@ -34,7 +34,10 @@ function policyOf(body: PublishRequest): BatchPolicy {
     maxRunSeconds: body.maxRunSeconds ?? Math.min(DEFAULT_POLICY.maxRunSeconds, deadlineSeconds),
   };
   if (policy.maxResults < policy.quorum) {
-    throw new ApiError('SC_BAD_REQUEST', `maxResults (${policy.maxResults}) must be at least quorum (${policy.quorum})`);
+    throw new ApiError(
+      'SC_BAD_REQUEST',
+      `maxResults (${policy.maxResults}) must be at least quorum (${policy.quorum})`,
+    );
   }
   if (policy.maxRunSeconds > policy.deadlineSeconds) {
     throw new ApiError('SC_BAD_REQUEST', `maxRunSeconds (${policy.maxRunSeconds}) must not exceed deadlineSeconds`);
@@ -54,7 +57,10 @@ function unitInputs(body: PublishRequest): UnitInput[] {
       bytes = jsonToBytes(value);
     }
     if (bytes.length > MAX_INPUT_BYTES) {
-      throw new ApiError('SC_INPUT_INVALID', `input ${index} is ${bytes.length} bytes; the limit is ${MAX_INPUT_BYTES}`);
+      throw new ApiError(
+        'SC_INPUT_INVALID',
+        `input ${index} is ${bytes.length} bytes; the limit is ${MAX_INPUT_BYTES}`,
+      );
     }
     return { bytes, encoding: body.encoding ?? 'json' };
   });
@@ -82,7 +88,8 @@ export function batchRoutes(app: FastifyInstance, { store, clock }: ServerContex
       const publisher = await requirePublisher(store, request);
       const project = await store.getProject(request.params.project);
       if (!project) throw new ApiError('SC_PROJECT_UNKNOWN', request.params.project);
-      if (project.owner !== publisher) throw new ApiError('SC_FORBIDDEN', `project ${project.id} belongs to another publisher`);
+      if (project.owner !== publisher)
+        throw new ApiError('SC_FORBIDDEN', `project ${project.id} belongs to another publisher`);
       const kernel = await store.getKernel(request.body.kernel);
       if (!kernel) throw new ApiError('SC_KERNEL_UNKNOWN', request.body.kernel);
       const policy = policyOf(request.body);
@@ -107,12 +114,15 @@ export function batchRoutes(app: FastifyInstance, { store, clock }: ServerContex
     const publisher = await requirePublisher(store, request);
     const batch = await ownedBatch(store, publisher, request.params.batch);
     async function* lines() {
-      for (let after = -1; ; ) {
+      for (let after = -1; ;) {
         const page = await store.batchResults(batch.id, after, RESULTS_PAGE);
         if (page.length === 0) return;
         let chunk = '';
         for (const result of page) {
-          const input = result.inputEncoding === 'base64' ? { value: bytesToBase64(result.input), base64: true } : present(result.input);
+          const input =
+            result.inputEncoding === 'base64'
+              ? { value: bytesToBase64(result.input), base64: true }
+              : present(result.input);
           const output = present(result.output);
           const line: ResultLine = {
             index: result.index,

@@ -18,7 +18,10 @@ export function kernelRoutes(app: FastifyInstance, { store, clock }: ServerConte
   app.post('/kernels', { bodyLimit: MAX_KERNEL_BYTES }, async (request, reply) => {
     await requirePublisher(store, request);
     if (!Buffer.isBuffer(request.body)) {
-      throw new ApiError('SC_UNSUPPORTED_MEDIA', 'upload the module as the raw body with Content-Type: application/wasm');
+      throw new ApiError(
+        'SC_UNSUPPORTED_MEDIA',
+        'upload the module as the raw body with Content-Type: application/wasm',
+      );
     }
     const kernel = admitKernel(new Uint8Array(request.body));
     const existed = (await store.getKernel(kernel.hash)) !== undefined;
@@ -29,7 +32,8 @@ export function kernelRoutes(app: FastifyInstance, { store, clock }: ServerConte
 
   app.get<{ Params: { hash: string } }>('/kernels/:hash', async (request, reply) => {
     const { hash } = request.params;
-    if (!HASH.test(hash)) throw new ApiError('SC_KERNEL_UNKNOWN', 'a kernel id is the 64-hex-digit SHA-256 of its module');
+    if (!HASH.test(hash))
+      throw new ApiError('SC_KERNEL_UNKNOWN', 'a kernel id is the 64-hex-digit SHA-256 of its module');
     const kernel = await store.getKernel(hash);
     if (!kernel) throw new ApiError('SC_KERNEL_UNKNOWN', hash);
     return reply

@@ -14,13 +14,20 @@ export function slugify(name: string): string {
 }
 
 export function projectRoutes(app: FastifyInstance, { store, clock }: ServerContext): void {
-  app.post<{ Body: CreateProjectRequest }>('/projects', { schema: { body: createProjectSchema } }, async (request, reply) => {
-    const owner = await requirePublisher(store, request);
-    const { name, description = '' } = request.body;
-    const id = await store.createProject({ name: name.trim(), description, owner, createdAt: clock() }, slugify(name));
-    const body: CreateProjectResponse = { id, name: name.trim() };
-    return reply.status(201).send(body);
-  });
+  app.post<{ Body: CreateProjectRequest }>(
+    '/projects',
+    { schema: { body: createProjectSchema } },
+    async (request, reply) => {
+      const owner = await requirePublisher(store, request);
+      const { name, description = '' } = request.body;
+      const id = await store.createProject(
+        { name: name.trim(), description, owner, createdAt: clock() },
+        slugify(name),
+      );
+      const body: CreateProjectResponse = { id, name: name.trim() };
+      return reply.status(201).send(body);
+    },
+  );
 
   app.get('/projects', async () => ({ projects: await store.listProjects() }));
 }

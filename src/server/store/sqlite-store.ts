@@ -2,7 +2,15 @@
 // makes a committed transaction survive `kill -9` of the server.
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { BatchStatus, LeaderboardEntry, Lease, ProjectInfo, SubmitAck, UnitCounts, VolunteerInfo } from '../../protocol/api.js';
+import type {
+  BatchStatus,
+  LeaderboardEntry,
+  Lease,
+  ProjectInfo,
+  SubmitAck,
+  UnitCounts,
+  VolunteerInfo,
+} from '../../protocol/api.js';
 import type { QuorumDecider, ReturnedResult } from '../validator.js';
 import { SQLITE_SCHEMA } from './sqlite-schema.js';
 import type {
@@ -67,20 +75,23 @@ export class SqliteStore implements Store {
   }
 
   async findPublisher(tokenHash: string): Promise<string | undefined> {
-    const row = this.db.prepare('SELECT id FROM publishers WHERE token_hash = ?').get(tokenHash) as { id: string } | undefined;
+    const row = this.db.prepare('SELECT id FROM publishers WHERE token_hash = ?').get(tokenHash) as
+      { id: string } | undefined;
     return row?.id;
   }
 
   async createProject(project: Omit<ProjectRow, 'id'>, preferredId: string): Promise<string> {
-    return this.db.transaction(() => {
-      const taken = this.db.prepare('SELECT 1 FROM projects WHERE id = ?');
-      let id = preferredId;
-      for (let n = 2; taken.get(id); n++) id = `${preferredId}-${n}`;
-      this.db
-        .prepare('INSERT INTO projects (id, name, description, owner, created_at) VALUES (?, ?, ?, ?, ?)')
-        .run(id, project.name, project.description, project.owner, project.createdAt);
-      return id;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const taken = this.db.prepare('SELECT 1 FROM projects WHERE id = ?');
+        let id = preferredId;
+        for (let n = 2; taken.get(id); n++) id = `${preferredId}-${n}`;
+        this.db
+          .prepare('INSERT INTO projects (id, name, description, owner, created_at) VALUES (?, ?, ?, ?, ?)')
+          .run(id, project.name, project.description, project.owner, project.createdAt);
+        return id;
+      })
+      .immediate();
   }
 
   async getProject(id: string): Promise<ProjectRow | undefined> {
@@ -90,10 +101,9 @@ export class SqliteStore implements Store {
   }
 
   async listProjects(): Promise<ProjectInfo[]> {
-    const projects = this.db.prepare('SELECT id, name, description FROM projects ORDER BY created_at, id').all() as Omit<
-      ProjectInfo,
-      'units'
-    >[];
+    const projects = this.db
+      .prepare('SELECT id, name, description FROM projects ORDER BY created_at, id')
+      .all() as Omit<ProjectInfo, 'units'>[];
     const counts = this.db.prepare(`${COUNTS_SQL} WHERE project = ?`);
     return projects.map((p) => ({ ...p, units: counts.get(p.id) as UnitCounts }));
   }
@@ -106,28 +116,37 @@ export class SqliteStore implements Store {
 
   async getKernel(hash: string): Promise<KernelRow | undefined> {
     const row = this.db.prepare('SELECT hash, abi, bytes FROM kernels WHERE hash = ?').get(hash) as
-      | { hash: string; abi: string; bytes: Buffer }
-      | undefined;
+      { hash: string; abi: string; bytes: Buffer } | undefined;
     return row && { hash: row.hash, abi: row.abi, bytes: new Uint8Array(row.bytes) };
   }
 
   async createBatch(batch: BatchRow, inputs: UnitInput[]): Promise<void> {
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO batches (id, project, kernel, total, quorum, max_results, deadline_seconds, credit,
+    this.db
+      .transaction(() => {
+        this.db
+          .prepare(
+            `INSERT INTO batches (id, project, kernel, total, quorum, max_results, deadline_seconds, credit,
              validator, tolerance, max_run_seconds, created_at)
            VALUES (@id, @project, @kernel, @total, @quorum, @maxResults, @deadlineSeconds, @credit,
              @validator, @tolerance, @maxRunSeconds, @createdAt)`,
-        )
-        .run(batch);
-      const insert = this.db.prepare(
-        `INSERT INTO units (batch, project, idx, input, input_encoding, want, max_results) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      );
-      inputs.forEach((input, idx) =>
-        insert.run(batch.id, batch.project, idx, Buffer.from(input.bytes), input.encoding, batch.quorum, batch.maxResults),
-      );
-    }).immediate();
+          )
+          .run(batch);
+        const insert = this.db.prepare(
+          `INSERT INTO units (batch, project, idx, input, input_encoding, want, max_results) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        );
+        inputs.forEach((input, idx) =>
+          insert.run(
+            batch.id,
+            batch.project,
+            idx,
+            Buffer.from(input.bytes),
+            input.encoding,
+            batch.quorum,
+            batch.maxResults,
+          ),
+        );
+      })
+      .immediate();
   }
 
   async getBatch(id: string): Promise<BatchRow | undefined> {
@@ -162,7 +181,12 @@ export class SqliteStore implements Store {
          FROM units u JOIN leases l ON l.id = u.canonical
          WHERE u.batch = ? AND u.state = 'done' AND u.idx > ? ORDER BY u.idx LIMIT ?`,
       )
-      .all(id, afterIndex, limit) as { index: number; input: Buffer; inputEncoding: 'json' | 'base64'; output: Buffer }[];
+      .all(id, afterIndex, limit) as {
+      index: number;
+      input: Buffer;
+      inputEncoding: 'json' | 'base64';
+      output: Buffer;
+    }[];
     return rows.map((r) => ({ ...r, input: new Uint8Array(r.input), output: new Uint8Array(r.output) }));
   }
 
@@ -174,8 +198,7 @@ export class SqliteStore implements Store {
 
   async findVolunteer(secretHash: string): Promise<VolunteerRow | undefined> {
     return this.db.prepare('SELECT id, name, site FROM volunteers WHERE secret_hash = ?').get(secretHash) as
-      | VolunteerRow
-      | undefined;
+      VolunteerRow | undefined;
   }
 
   async volunteerInfo(id: string): Promise<VolunteerInfo | undefined> {
@@ -211,35 +234,37 @@ export class SqliteStore implements Store {
       `INSERT INTO leases (id, unit, volunteer, issued_at, deadline) VALUES (?, ?, ?, ?, ?)`,
     );
     const bump = this.db.prepare('UPDATE units SET in_flight = in_flight + 1 WHERE id = ?');
-    return this.db.transaction(() => {
-      const rows = pick.all(...(projects?.length ? projects : []), volunteer, max) as {
-        id: number;
-        batch: string;
-        project: string;
-        input: Buffer;
-        kernel: string;
-        abi: string;
-        deadlineSeconds: number;
-        maxRunSeconds: number;
-      }[];
-      return rows.map((row): Lease => {
-        const lease = newLeaseId();
-        const deadline = now + row.deadlineSeconds * 1000;
-        insert.run(lease, row.id, volunteer, now, deadline);
-        bump.run(row.id);
-        return {
-          lease,
-          unit: String(row.id),
-          project: row.project,
-          batch: row.batch,
-          kernel: row.kernel,
-          abi: row.abi,
-          input: row.input.toString('base64'),
-          deadline,
-          maxRunSeconds: row.maxRunSeconds,
-        };
-      });
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const rows = pick.all(...(projects?.length ? projects : []), volunteer, max) as {
+          id: number;
+          batch: string;
+          project: string;
+          input: Buffer;
+          kernel: string;
+          abi: string;
+          deadlineSeconds: number;
+          maxRunSeconds: number;
+        }[];
+        return rows.map((row): Lease => {
+          const lease = newLeaseId();
+          const deadline = now + row.deadlineSeconds * 1000;
+          insert.run(lease, row.id, volunteer, now, deadline);
+          bump.run(row.id);
+          return {
+            lease,
+            unit: String(row.id),
+            project: row.project,
+            batch: row.batch,
+            kernel: row.kernel,
+            abi: row.abi,
+            input: row.input.toString('base64'),
+            deadline,
+            maxRunSeconds: row.maxRunSeconds,
+          };
+        });
+      })
+      .immediate();
   }
 
   async submitResults(
@@ -248,28 +273,41 @@ export class SqliteStore implements Store {
     now: number,
     decide: QuorumDecider,
   ): Promise<SubmitAck[]> {
-    return this.db.transaction(() => results.map((result) => this.submitOne(volunteer, result, now, decide))).immediate();
+    return this.db
+      .transaction(() => results.map((result) => this.submitOne(volunteer, result, now, decide)))
+      .immediate();
   }
 
   private submitOne(volunteer: string, result: SubmittedResult, now: number, decide: QuorumDecider): SubmitAck {
     const lease = this.db
       .prepare('SELECT id, unit, volunteer, state, outcome, output, error FROM leases WHERE id = ?')
       .get(result.lease) as LeaseRecord | undefined;
-    const reject = (code: string, message: string): SubmitAck => ({ lease: result.lease, outcome: 'rejected', code, message });
+    const reject = (code: string, message: string): SubmitAck => ({
+      lease: result.lease,
+      outcome: 'rejected',
+      code,
+      message,
+    });
     if (!lease) return reject('SC_LEASE_UNKNOWN', 'no such lease');
-    if (lease.volunteer !== volunteer) return reject('SC_LEASE_NOT_YOURS', 'that lease was issued to another volunteer');
+    if (lease.volunteer !== volunteer)
+      return reject('SC_LEASE_NOT_YOURS', 'that lease was issued to another volunteer');
     if (lease.state === 'returned') {
-      const same = result.output !== undefined ? sameBytes(lease.output, result.output) : lease.error === (result.error ?? null);
+      const same =
+        result.output !== undefined ? sameBytes(lease.output, result.output) : lease.error === (result.error ?? null);
       if (same) return { lease: lease.id, outcome: 'duplicate' };
       return reject('SC_LEASE_SUPERSEDED', 'a different result was already recorded for that lease');
     }
-    const unit = this.db.prepare('SELECT id, batch, state, in_flight, results FROM units WHERE id = ?').get(lease.unit) as UnitRecord;
+    const unit = this.db
+      .prepare('SELECT id, batch, state, in_flight, results FROM units WHERE id = ?')
+      .get(lease.unit) as UnitRecord;
     const wasActive = lease.state === 'active';
     const output = result.output !== undefined ? Buffer.from(result.output) : null;
     const error = result.output !== undefined ? null : (result.error ?? 'unknown error');
     if (unit.state !== 'open') {
       this.db
-        .prepare(`UPDATE leases SET state = 'returned', outcome = 'late', output = ?, error = ?, returned_at = ? WHERE id = ?`)
+        .prepare(
+          `UPDATE leases SET state = 'returned', outcome = 'late', output = ?, error = ?, returned_at = ? WHERE id = ?`,
+        )
         .run(output, error, now, lease.id);
       if (wasActive) this.db.prepare('UPDATE units SET in_flight = in_flight - 1 WHERE id = ?').run(unit.id);
       return { lease: lease.id, outcome: 'late' };
@@ -287,7 +325,13 @@ export class SqliteStore implements Store {
   private validate(unitId: number, batchId: string, now: number, decide: QuorumDecider): void {
     const batch = this.db
       .prepare('SELECT quorum, max_results AS maxResults, validator, tolerance, credit FROM batches WHERE id = ?')
-      .get(batchId) as { quorum: number; maxResults: number; validator: 'exact' | 'json-tolerance'; tolerance: number; credit: number };
+      .get(batchId) as {
+      quorum: number;
+      maxResults: number;
+      validator: 'exact' | 'json-tolerance';
+      tolerance: number;
+      credit: number;
+    };
     const returned = this.db
       .prepare(
         `SELECT id, output FROM leases WHERE unit = ? AND state = 'returned' AND outcome IN ('pending', 'error')
@@ -332,14 +376,16 @@ export class SqliteStore implements Store {
   }
 
   async expireLeases(now: number): Promise<number> {
-    return this.db.transaction(() => {
-      const expired = this.db
-        .prepare(`UPDATE leases SET state = 'expired' WHERE state = 'active' AND deadline < ? RETURNING unit`)
-        .all(now) as { unit: number }[];
-      const release = this.db.prepare('UPDATE units SET in_flight = in_flight - 1 WHERE id = ?');
-      for (const { unit } of expired) release.run(unit);
-      return expired.length;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const expired = this.db
+          .prepare(`UPDATE leases SET state = 'expired' WHERE state = 'active' AND deadline < ? RETURNING unit`)
+          .all(now) as { unit: number }[];
+        const release = this.db.prepare('UPDATE units SET in_flight = in_flight - 1 WHERE id = ?');
+        for (const { unit } of expired) release.run(unit);
+        return expired.length;
+      })
+      .immediate();
   }
 
   async unitCounts(project?: string): Promise<UnitCounts> {

@@ -98,7 +98,12 @@ export interface Store {
   /** Issues up to `max` leases to the volunteer, never two replicas of one unit to it. */
   leaseUnits(volunteer: string, max: number, projects: string[] | undefined, now: number): Promise<Lease[]>;
   /** Records results, validates the units they complete and grants credit, atomically. */
-  submitResults(volunteer: string, results: SubmittedResult[], now: number, decide: QuorumDecider): Promise<SubmitAck[]>;
+  submitResults(
+    volunteer: string,
+    results: SubmittedResult[],
+    now: number,
+    decide: QuorumDecider,
+  ): Promise<SubmitAck[]>;
   /** Voids leases past their deadline so their units are issued again; returns how many. */
   expireLeases(now: number): Promise<number>;
 

@@ -1,0 +1,47 @@
+// A Transport backed by a real store-less scheduler stand-in: it hands out prepared leases and
+// records submissions, and can be told to fail like a flaky network.
+import type { Lease, RegisterVolunteerResponse, SubmitAck, VolunteerInfo } from '../../src/protocol/api.js';
+import { ServerError } from '../../src/runtime/errors.js';
+import type { Credentials, OutboxEntry, Transport } from '../../src/runtime/ports.js';
+
+export class FakeTransport implements Transport {
+  readonly submitted: OutboxEntry[] = [];
+  failSubmits = 0;
+  submitCalls = 0;
+
+  constructor(
+    private readonly pending: Lease[],
+    private readonly kernels: Map<string, Uint8Array>,
+  ) {}
+
+  async register(): Promise<RegisterVolunteerResponse> {
+    return { volunteer: 'v_test', secret: 'scv_test', name: 'test' };
+  }
+  async lease(_credentials: Credentials, max: number): Promise<Lease[]> {
+    return this.pending.splice(0, max);
+  }
+  async submit(_credentials: Credentials, results: OutboxEntry[]): Promise<SubmitAck[]> {
+    this.submitCalls++;
+    if (this.failSubmits > 0) {
+      this.failSubmits--;
+      throw new ServerError(503, 'SC_HTTP_503', 'service unavailable');
+    }
+    this.submitted.push(...results);
+    return results.map((r) => ({ lease: r.lease, outcome: 'accepted' as const }));
+  }
+  async kernel(hash: string): Promise<Uint8Array> {
+    const bytes = this.kernels.get(hash);
+    if (!bytes) throw new ServerError(404, 'SC_KERNEL_UNKNOWN', 'no such kernel');
+    return bytes;
+  }
+  async me(credentials: Credentials): Promise<VolunteerInfo> {
+    return {
+      volunteer: credentials.volunteer,
+      name: credentials.name,
+      credit: 0,
+      validated: 0,
+      invalid: 0,
+      pending: 0,
+    };
+  }
+}

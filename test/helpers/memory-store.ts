@@ -1,0 +1,42 @@
+// RuntimeStore in memory, for runtime tests that need no disk.
+import type { Lease } from '../../src/protocol/api.js';
+import type { Credentials, OutboxEntry, RuntimeStore } from '../../src/runtime/ports.js';
+
+export class MemoryStore implements RuntimeStore {
+  credentials: Credentials | undefined;
+  readonly units = new Map<string, Lease>();
+  readonly outbox = new Map<string, OutboxEntry>();
+  readonly kernels = new Map<string, Uint8Array>();
+
+  async getCredentials() {
+    return this.credentials;
+  }
+  async putCredentials(credentials: Credentials) {
+    this.credentials = credentials;
+  }
+  async listUnits() {
+    return [...this.units.values()];
+  }
+  async putUnits(leases: Lease[]) {
+    for (const lease of leases) this.units.set(lease.lease, lease);
+  }
+  async finishUnit(entry: OutboxEntry) {
+    this.outbox.set(entry.lease, entry);
+    this.units.delete(entry.lease);
+  }
+  async dropUnit(lease: string) {
+    this.units.delete(lease);
+  }
+  async listOutbox() {
+    return [...this.outbox.values()];
+  }
+  async removeFromOutbox(leases: string[]) {
+    for (const lease of leases) this.outbox.delete(lease);
+  }
+  async getKernel(hash: string) {
+    return this.kernels.get(hash);
+  }
+  async putKernel(hash: string, bytes: Uint8Array) {
+    this.kernels.set(hash, bytes);
+  }
+}
