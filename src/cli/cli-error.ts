@@ -33,3 +33,10 @@ export function parseNumber(name: string): (value: string) => number {
     return n;
   };
 }
+
+export function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('--port must be an integer from 0 to 65535.');
+  return n;
+}

@@ -13,8 +13,10 @@ import { CliError } from './cli-error.js';
 
 const program = new Command('sparecycles')
   .description('Spare Cycles: volunteer computing in the browser')
-  .showHelpAfterError('(run with --help for usage)')
-  .configureOutput({ outputError: (text, write) => write(`sparecycles: ${text.replace(/^error: /, '')}`) });
+  .configureOutput({
+    outputError: (text, write) =>
+      write(`sparecycles: ${text.replace(/^error: /, '').trimEnd()} (run with --help for usage)\n`),
+  });
 
 registerServe(program);
 registerToken(program);

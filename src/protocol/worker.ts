@@ -4,7 +4,8 @@
 export interface KernelJob {
   /** SHA-256 of the module, the worker's compile-cache key. */
   kernelHash: string;
-  kernel: Uint8Array;
+  /** The module's bytes; omitted when this worker has compiled that hash before. */
+  kernel?: Uint8Array;
   input: Uint8Array;
   maxOutputBytes: number;
   /** Last checkpoint of this unit, handed to the kernel's `resume` export before `run`. */
@@ -25,7 +26,14 @@ export interface KernelCallbacks {
   checkpoint(state: Uint8Array): void;
 }
 
-/** What a kernel worker exposes. */
+/** What a kernel worker exposes. A worker runs one job at a time. */
 export interface KernelWorkerApi {
-  run(job: KernelJob, callbacks: KernelCallbacks): Promise<KernelOutcome>;
+  /**
+   * Sets, once per worker, where the running job's progress and checkpoints go. `stop` is an
+   * optional shared flag the host sets to 1 before terminating the worker: the kernel is
+   * unwound at its next progress report instead of running on (Chromium lets a terminated
+   * busy worker run for up to two seconds). Needs SharedArrayBuffer (cross-origin isolation).
+   */
+  connect(callbacks: KernelCallbacks, stop?: Int32Array): void;
+  run(job: KernelJob): Promise<KernelOutcome>;
 }

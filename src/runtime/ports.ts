@@ -48,6 +48,7 @@ export interface RuntimeStore {
 
 /** One isolated thread that runs kernels (a Web Worker or a worker_threads Worker). */
 export interface KernelWorker {
+  /** Runs one job; `job.kernel` may be omitted for a hash this worker ran before. */
   run(job: KernelJob, callbacks: KernelCallbacks): Promise<KernelOutcome>;
   /** Stops the thread at once, whatever it is running. */
   terminate(): void;

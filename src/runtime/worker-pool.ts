@@ -17,6 +17,8 @@ interface Running {
 export class WorkerPool {
   private readonly idle: KernelWorker[] = [];
   private readonly running = new Set<Running>();
+  /** Kernel hashes each worker has compiled, so their bytes cross threads only once. */
+  private readonly known = new WeakMap<KernelWorker, Set<string>>();
 
   constructor(private readonly factory: WorkerFactory) {}
 
@@ -29,6 +31,12 @@ export class WorkerPool {
   run(job: KernelJob, limits: RunLimits, callbacks: KernelCallbacks): Promise<KernelOutcome> {
     if (!(limits.timeoutMs > 0)) throw new RangeError(`timeoutMs must be a positive number, got ${limits.timeoutMs}`);
     const worker = this.idle.pop() ?? this.factory.create();
+    let known = this.known.get(worker);
+    if (!known) this.known.set(worker, (known = new Set()));
+    const { kernel, ...rest } = job;
+    const sent: KernelJob = known.has(job.kernelHash) ? rest : job;
+    if (!kernel && !known.has(job.kernelHash))
+      throw new RangeError(`job for kernel ${job.kernelHash} has no module bytes`);
     return new Promise<KernelOutcome>((resolve, reject) => {
       let settled = false;
       const finish = (keepWorker: boolean, outcome?: KernelOutcome, error?: Error) => {
@@ -60,8 +68,11 @@ export class WorkerPool {
       worker.onCrash((reason) =>
         finish(false, { ok: false, error: { kind: 'crash', message: `kernel thread crashed: ${reason}` } }),
       );
-      worker.run(job, callbacks).then(
-        (outcome) => finish(true, outcome),
+      worker.run(sent, callbacks).then(
+        (outcome) => {
+          known.add(job.kernelHash);
+          finish(true, outcome);
+        },
         (err: unknown) =>
           finish(false, {
             ok: false,

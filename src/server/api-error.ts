@@ -29,7 +29,9 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (error.validation) {
       const first = error.validation[0];
       const where = `${error.validationContext ?? 'body'}${first?.instancePath ?? ''}`;
-      return reply.status(400).send(errorBody('SC_BAD_REQUEST', `${where} ${first?.message ?? 'is invalid'}`));
+      const extra = (first?.params as { additionalProperty?: string } | undefined)?.additionalProperty;
+      const what = extra ? `has an unknown field "${extra}"` : (first?.message ?? 'is invalid');
+      return reply.status(400).send(errorBody('SC_BAD_REQUEST', `${where} ${what}`));
     }
     const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
     if (mapped) {

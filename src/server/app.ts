@@ -27,6 +27,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ? { level: 'info' } : false,
     bodyLimit: 1024 * 1024,
+    // Refuse what the schemas forbid rather than silently dropping or converting it.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     // Lets clients address the API with or without a trailing slash.
     routerOptions: { ignoreTrailingSlash: true },
   });

@@ -8,6 +8,13 @@ export class InlineWorkers implements WorkerFactory {
   create(): KernelWorker {
     this.created++;
     const api = createKernelWorkerApi();
-    return { run: (job, callbacks) => api.run(job, callbacks), terminate() {}, onCrash() {} };
+    return {
+      run: (job, callbacks) => {
+        api.connect(callbacks);
+        return api.run(job);
+      },
+      terminate() {},
+      onCrash() {},
+    };
   }
 }

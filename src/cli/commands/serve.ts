@@ -1,12 +1,17 @@
 import type { Command } from 'commander';
 import { startServer } from '../../server/serve.js';
-import { action, parsePositiveInt } from '../cli-error.js';
+import { action, parsePort } from '../cli-error.js';
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('run the task server and the volunteer page')
-    .option('--port <n>', 'port to listen on (env PORT)', parsePositiveInt('--port'), Number(process.env.PORT ?? 8080))
+    .option(
+      '--port <n>',
+      'port to listen on, 0 for any free one (env PORT)',
+      parsePort,
+      parsePort(process.env.PORT ?? '8080'),
+    )
     .option('--data-dir <dir>', 'where the SQLite database lives (env DATA_DIR)', process.env.DATA_DIR ?? './data')
     .option('--demo', 'seed the demo projects on a fresh data dir')
     .option('--quiet', 'no request log')

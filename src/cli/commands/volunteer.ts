@@ -53,6 +53,8 @@ export function registerVolunteer(program: Command): void {
         try {
           identity = await runtime.identity();
         } catch (err) {
+          const cause = (err as { cause?: { code?: string } }).cause?.code;
+          if (cause) throw new CliError(`cannot reach the server at ${options.server} (${cause}); is it running?`);
           throw new CliError(`cannot register with ${options.server}: ${(err as Error).message}`);
         }
         const bar = progressBar(`volunteer ${identity.name}`, options.maxUnits ?? 0);

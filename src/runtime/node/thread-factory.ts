@@ -2,7 +2,7 @@
 import { Worker } from 'node:worker_threads';
 import { proxy, wrap } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import type { KernelWorkerApi } from '../../protocol/worker.js';
+import type { KernelCallbacks, KernelWorkerApi } from '../../protocol/worker.js';
 import type { KernelWorker, WorkerFactory } from '../ports.js';
 
 const WORKER_URL = new URL('./kernel-worker.js', import.meta.url);
@@ -11,6 +11,15 @@ export class ThreadFactory implements WorkerFactory {
   create(): KernelWorker {
     const worker = new Worker(WORKER_URL);
     const api = wrap<KernelWorkerApi>(nodeEndpoint(worker));
+    // One callback channel per thread, set up once: a comlink proxy per job would open a new
+    // MessageChannel for every unit.
+    let current: KernelCallbacks | undefined;
+    void api.connect(
+      proxy({
+        progress: (fraction: number) => current?.progress(fraction),
+        checkpoint: (state: Uint8Array) => current?.checkpoint(state),
+      }),
+    );
     let crashListener: ((reason: string) => void) | undefined;
     let terminated = false;
     worker.on('error', (err) => crashListener?.(err.message));
@@ -18,7 +27,10 @@ export class ThreadFactory implements WorkerFactory {
       if (!terminated) crashListener?.(`thread exited with code ${code}`);
     });
     return {
-      run: (job, callbacks) => api.run(job, proxy(callbacks)),
+      run: (job, callbacks) => {
+        current = callbacks;
+        return api.run(job);
+      },
       terminate: () => {
         terminated = true;
         void worker.terminate();

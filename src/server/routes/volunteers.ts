@@ -21,7 +21,13 @@ function pseudonym(): string {
 export function volunteerRoutes(app: FastifyInstance, { store, clock }: ServerContext): void {
   app.post<{ Body: RegisterVolunteerRequest }>(
     '/volunteers',
-    { schema: { body: registerVolunteerSchema } },
+    {
+      schema: { body: registerVolunteerSchema },
+      // Registering needs no fields: an empty body means {}.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
     async (request, reply) => {
       const secret = newVolunteerSecret();
       const volunteer = {
