@@ -37,6 +37,8 @@ export type RuntimeEvent =
   | { type: 'unit-start'; lease: Lease }
   | { type: 'unit-progress'; lease: string; fraction: number }
   | { type: 'unit-done'; lease: string; project: string; ok: boolean; error?: string; elapsedMs: number }
+  /** A unit left unfinished (paused, or its kernel could not be fetched); it stays buffered. */
+  | { type: 'unit-stopped'; lease: string; reason: string }
   | { type: 'uploaded'; acks: SubmitAck[] }
   | { type: 'offline'; message: string }
   | { type: 'error'; message: string };
@@ -160,8 +162,10 @@ export class VolunteerRuntime {
       try {
         await this.runUnit(lease);
       } catch (err) {
+        const message = (err as Error).message;
+        this.emit({ type: 'unit-stopped', lease: lease.lease, reason: message });
         if (err instanceof AbortError) break;
-        this.emit({ type: 'error', message: (err as Error).message });
+        this.emit({ type: 'error', message });
         await sleep(idle.next(), signal);
       } finally {
         this.claimed.delete(lease.lease);

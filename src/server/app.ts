@@ -51,6 +51,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(fastifyStatic, {
       root: options.publicDir,
       setHeaders: (res, path) => {
+        // Cross-origin isolation gives workers SharedArrayBuffer: the page sets a shared stop
+        // flag that unwinds a running kernel at once (terminate() alone lags in Chromium).
+        res.header('cross-origin-opener-policy', 'same-origin');
+        res.header('cross-origin-embedder-policy', 'require-corp');
         // Hashed build assets never change; the HTML shell and service worker always revalidate.
         if (/[/\\]assets[/\\]/.test(path)) res.header('cache-control', 'public, max-age=31536000, immutable');
         else res.header('cache-control', 'no-cache');

@@ -1,0 +1,50 @@
+// The project list: the one request the page makes before the volunteer clicks Start, so they
+// can see whom their computer would work for.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { API_PREFIX, type ProjectInfo } from '../protocol/api.js';
+
+export interface ProjectsView {
+  projects: ProjectInfo[] | undefined;
+  error: string | undefined;
+}
+
+/** However fast units finish, the list is fetched at most this often. */
+const MIN_GAP_MS = 3000;
+
+/**
+ * Loads the projects now, again soon after `version` changes (the volunteer's own work moved
+ * the counts), and every `refreshMs` when given (other volunteers move them too).
+ */
+export function useProjects(refreshMs: number | undefined, version: number): ProjectsView {
+  const [view, setView] = useState<ProjectsView>({ projects: undefined, error: undefined });
+  const lastFetch = useRef(-Infinity);
+  const latest = useRef(0);
+  const unmounted = useRef(new AbortController());
+  useEffect(() => () => unmounted.current.abort(), []);
+
+  useEffect(() => {
+    // A fetch in flight is never cancelled by a newer version: when units finish faster than
+    // it answers, cancelling would starve the list. Only the newest answer is shown.
+    const load = async () => {
+      const ticket = ++latest.current;
+      lastFetch.current = Date.now();
+      const signal = unmounted.current.signal;
+      try {
+        const response = await fetch(`${API_PREFIX}/projects`, { signal });
+        if (!response.ok) throw new Error(`the server answered ${response.status}`);
+        const body = (await response.json()) as { projects: ProjectInfo[] };
+        if (ticket === latest.current) setView({ projects: body.projects, error: undefined });
+      } catch (err) {
+        if (signal.aborted || ticket !== latest.current) return;
+        setView((old) => ({ projects: old.projects, error: `Could not load the projects: ${(err as Error).message}` }));
+      }
+    };
+    const soon = setTimeout(() => void load(), Math.max(0, lastFetch.current + MIN_GAP_MS - Date.now()));
+    const timer = refreshMs === undefined ? undefined : setInterval(() => void load(), refreshMs);
+    return () => {
+      clearTimeout(soon);
+      clearInterval(timer);
+    };
+  }, [refreshMs, version]);
+  return view;
+}

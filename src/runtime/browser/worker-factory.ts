@@ -1,0 +1,46 @@
+// WorkerFactory in the browser: each kernel thread is a module Web Worker driven through comlink.
+import { proxy, wrap } from 'comlink';
+import type { KernelCallbacks, KernelWorkerApi } from '../../protocol/worker.js';
+import type { KernelWorker, WorkerFactory } from '../ports.js';
+
+export class BrowserWorkerFactory implements WorkerFactory {
+  create(): KernelWorker {
+    // The literal `new URL(…, import.meta.url)` inside `new Worker` is what lets Vite find and
+    // bundle the worker entry; it must not be hoisted into a variable.
+    const worker = new Worker(new URL('./kernel-worker.ts', import.meta.url), { type: 'module', name: 'sc-kernel' });
+    const api = wrap<KernelWorkerApi>(worker);
+    // terminate() alone leaves a busy kernel running for up to two seconds in Chromium; a shared
+    // flag lets the kernel stop itself at its next progress report. SharedArrayBuffer exists
+    // only on cross-origin isolated pages (COOP + COEP); elsewhere terminate() is all we have.
+    const stop = globalThis.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+    // One callback channel per worker: a comlink proxy per job would open a MessageChannel per unit.
+    let current: KernelCallbacks | undefined;
+    void api.connect(
+      proxy({
+        progress: (fraction: number) => current?.progress(fraction),
+        checkpoint: (state: Uint8Array) => current?.checkpoint(state),
+      }),
+      stop,
+    );
+    let errorListener: ((event: ErrorEvent) => void) | undefined;
+    return {
+      run: (job, callbacks) => {
+        current = callbacks;
+        return api.run(job);
+      },
+      terminate: () => {
+        if (stop) Atomics.store(stop, 0, 1);
+        worker.terminate();
+      },
+      onCrash: (listener) => {
+        if (errorListener) worker.removeEventListener('error', errorListener);
+        errorListener = (event) => {
+          // Handled here: the pool reports it as the unit's error, so keep it off the console.
+          event.preventDefault();
+          listener(event.message || 'the worker failed to load or threw an uncaught error');
+        };
+        worker.addEventListener('error', errorListener);
+      },
+    };
+  }
+}
