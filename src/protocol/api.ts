@@ -50,6 +50,10 @@ export interface PublishRequest {
   tolerance?: number;
   /** Wall-clock budget for one run of the kernel on a volunteer, in seconds. */
   maxRunSeconds?: number;
+  /** `adaptive` (default): trusted volunteers may have units accepted alone; `full`: never. */
+  replication?: 'adaptive' | 'full';
+  /** Known-answer units, handed out like any other; a volunteer failing one loses all trust. */
+  quiz?: { input: unknown; output: unknown }[];
 }
 export interface PublishResponse {
   batch: string;
@@ -65,6 +69,8 @@ export interface BatchStatus {
   /** True when every unit is validated or in error. */
   done: boolean;
   createdAt: number;
+  /** Why units were given up (the first few, in input order). */
+  errors: { index: number; reason: string }[];
 }
 
 /** One line of `GET /batches/:id/results` (JSONL), in input order, validated units only. */
@@ -78,9 +84,14 @@ export interface ResultLine {
 }
 
 export interface RegisterVolunteerRequest {
+  /** ECDSA P-256 public key, SPKI DER in base64: result submissions must be signed with its key. */
+  publicKey: string;
   name?: string;
   site?: string;
 }
+
+/** Header carrying the volunteer's ECDSA P-256 / SHA-256 signature (IEEE P1363, base64) of the raw body. */
+export const SIGNATURE_HEADER = 'x-sc-signature';
 export interface RegisterVolunteerResponse {
   volunteer: string;
   secret: string;
@@ -176,13 +187,26 @@ export const publishSchema = {
     validator: { type: 'string', enum: ['exact', 'json-tolerance'] },
     tolerance: { type: 'number', minimum: 0, maximum: 1 },
     maxRunSeconds: positiveInt(24 * 3600),
+    replication: { type: 'string', enum: ['adaptive', 'full'] },
+    quiz: {
+      type: 'array',
+      maxItems: 10000,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['input', 'output'],
+        properties: { input: {}, output: {} },
+      },
+    },
   },
 } as const;
 
 export const registerVolunteerSchema = {
   type: 'object',
   additionalProperties: false,
+  required: ['publicKey'],
   properties: {
+    publicKey: { type: 'string', minLength: 40, maxLength: 400 },
     name: { type: 'string', minLength: 1, maxLength: 40 },
     site: { type: 'string', maxLength: 100 },
   },

@@ -29,6 +29,11 @@ export const ErrorCatalogue = {
   SC_LEASE_UNKNOWN: { status: 404, message: 'No such lease; it may belong to another server' },
   SC_LEASE_NOT_YOURS: { status: 403, message: 'That lease was issued to another volunteer' },
   SC_LEASE_SUPERSEDED: { status: 409, message: 'That lease already has a different result recorded' },
+  SC_SIGNATURE_INVALID: {
+    status: 401,
+    message: 'The result submission is not signed by the key this volunteer registered (header x-sc-signature)',
+  },
+  SC_KEY_INVALID: { status: 400, message: 'publicKey must be an ECDSA P-256 public key, SPKI DER in base64' },
   SC_INTERNAL: { status: 500, message: 'Internal server error' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

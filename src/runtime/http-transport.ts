@@ -1,5 +1,5 @@
 // Transport over HTTP with fetch (present in browsers and Node alike).
-import { API_PREFIX } from '../protocol/api.js';
+import { API_PREFIX, SIGNATURE_HEADER } from '../protocol/api.js';
 import type {
   Lease,
   LeaseResponse,
@@ -20,8 +20,13 @@ export class HttpTransport implements Transport {
     this.base = server.replace(/\/+$/, '') + API_PREFIX;
   }
 
-  async register(site?: string): Promise<RegisterVolunteerResponse> {
-    return this.json<RegisterVolunteerResponse>('POST', '/volunteers', undefined, site ? { site } : {});
+  async register(publicKey: string, site?: string): Promise<RegisterVolunteerResponse> {
+    return this.json<RegisterVolunteerResponse>(
+      'POST',
+      '/volunteers',
+      undefined,
+      site ? { publicKey, site } : { publicKey },
+    );
   }
 
   async lease(credentials: Credentials, max: number, projects?: string[]): Promise<Lease[]> {
@@ -37,7 +42,7 @@ export class HttpTransport implements Transport {
         elapsedMs: entry.elapsedMs,
       })),
     };
-    return (await this.json<SubmitResponse>('POST', '/results', credentials, body)).acks;
+    return (await this.json<SubmitResponse>('POST', '/results', credentials, body, true)).acks;
   }
 
   async kernel(hash: string): Promise<Uint8Array> {
@@ -50,16 +55,35 @@ export class HttpTransport implements Transport {
     return this.json<VolunteerInfo>('GET', '/volunteers/me', credentials);
   }
 
-  private async json<T>(method: string, path: string, credentials?: Credentials, body?: unknown): Promise<T> {
+  private async json<T>(
+    method: string,
+    path: string,
+    credentials?: Credentials,
+    body?: unknown,
+    signed = false,
+  ): Promise<T> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (credentials) headers.authorization = `Bearer ${credentials.secret}`;
     const init: RequestInit = { method, headers };
-    if (body !== undefined) init.body = JSON.stringify(body);
+    if (body !== undefined) {
+      const text = JSON.stringify(body);
+      init.body = text;
+      if (signed && credentials) headers[SIGNATURE_HEADER] = await signBody(credentials.privateKey, text);
+    }
     const response = await fetch(this.base + path, init);
     if (!response.ok) throw await toServerError(response);
     return (await response.json()) as T;
   }
+}
+
+async function signBody(privateKey: CryptoKey, text: string): Promise<string> {
+  const signature = await crypto.subtle.sign(
+    { name: 'ECDSA', hash: 'SHA-256' },
+    privateKey,
+    new TextEncoder().encode(text),
+  );
+  return bytesToBase64(new Uint8Array(signature));
 }
 
 async function toServerError(response: Response): Promise<ServerError> {

@@ -5,7 +5,7 @@ import type { KernelCallbacks, KernelJob, KernelOutcome } from '../protocol/work
 
 /** The task server, as the runtime sees it. */
 export interface Transport {
-  register(site?: string): Promise<RegisterVolunteerResponse>;
+  register(publicKey: string, site?: string): Promise<RegisterVolunteerResponse>;
   lease(credentials: Credentials, max: number, projects?: string[]): Promise<Lease[]>;
   submit(credentials: Credentials, results: OutboxEntry[]): Promise<SubmitAck[]>;
   kernel(hash: string): Promise<Uint8Array>;
@@ -16,6 +16,9 @@ export interface Credentials {
   volunteer: string;
   secret: string;
   name: string;
+  /** ECDSA P-256 key pair: the public half (SPKI, base64) was registered; the private half signs results. */
+  publicKey: string;
+  privateKey: CryptoKey;
 }
 
 /** A finished unit waiting for the server to acknowledge it. */
@@ -32,6 +35,8 @@ export interface OutboxEntry {
 
 /** Durable local state: the leased-unit buffer, the outbox, the kernel cache, identity. */
 export interface RuntimeStore {
+  /** True when the store must serialise the private key (a file); a browser keeps it non-extractable. */
+  readonly extractableKeys?: boolean;
   getCredentials(): Promise<Credentials | undefined>;
   putCredentials(credentials: Credentials): Promise<void>;
   /** Leased units waiting to run (and those running: they stay until their result is stored). */

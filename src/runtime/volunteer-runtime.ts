@@ -2,7 +2,7 @@
 // puts every result in the outbox before uploading it, and stops at once on pause. The same
 // class runs in the browser and in the headless Node volunteer; only the ports differ.
 import type { Lease, SubmitAck } from '../protocol/api.js';
-import { base64ToBytes } from '../protocol/encoding.js';
+import { base64ToBytes, bytesToBase64 } from '../protocol/encoding.js';
 import { MAX_OUTPUT_BYTES } from '../protocol/abi.js';
 import { Backoff, sleep } from './backoff.js';
 import { AbortError, ServerError } from './errors.js';
@@ -109,8 +109,21 @@ export class VolunteerRuntime {
     if (this.credentials) return this.credentials;
     let credentials = await this.options.store.getCredentials();
     if (!credentials) {
-      const registered = await this.options.transport.register(this.options.site);
-      credentials = { volunteer: registered.volunteer, secret: registered.secret, name: registered.name };
+      // The private key never leaves this store; in a browser it cannot even be exported.
+      const keys = await crypto.subtle.generateKey(
+        { name: 'ECDSA', namedCurve: 'P-256' },
+        this.options.store.extractableKeys ?? false,
+        ['sign', 'verify'],
+      );
+      const publicKey = bytesToBase64(new Uint8Array(await crypto.subtle.exportKey('spki', keys.publicKey)));
+      const registered = await this.options.transport.register(publicKey, this.options.site);
+      credentials = {
+        volunteer: registered.volunteer,
+        secret: registered.secret,
+        name: registered.name,
+        publicKey,
+        privateKey: keys.privateKey,
+      };
       await this.options.store.putCredentials(credentials);
     }
     this.credentials = credentials;

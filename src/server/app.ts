@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { API_PREFIX } from '../protocol/api.js';
-import { installErrorHandling } from './api-error.js';
+import { ApiError, installErrorHandling } from './api-error.js';
 import type { ServerContext } from './context.js';
 import { batchRoutes } from './routes/batches.js';
 import { kernelRoutes } from './routes/kernels.js';
@@ -23,6 +23,28 @@ export interface AppOptions {
   expiryIntervalMs?: number;
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The exact bytes of a JSON body, for signature checks. */
+    rawBody?: Buffer;
+  }
+}
+
+/** Parses JSON bodies like Fastify does, but keeps the raw bytes a signature covers. */
+function keepRawJsonBody(api: FastifyInstance): void {
+  api.removeContentTypeParser('application/json');
+  api.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const raw = body as Buffer;
+    request.rawBody = raw;
+    if (raw.length === 0) return done(new ApiError('SC_BAD_REQUEST', 'the JSON body is empty'), undefined);
+    try {
+      done(null, JSON.parse(raw.toString('utf8')));
+    } catch (err) {
+      done(new ApiError('SC_BAD_REQUEST', `the body is not valid JSON (${(err as Error).message})`), undefined);
+    }
+  });
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ? { level: 'info' } : false,
@@ -37,6 +59,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(
     async (api) => {
+      keepRawJsonBody(api);
       projectRoutes(api, context);
       kernelRoutes(api, context);
       batchRoutes(api, context);

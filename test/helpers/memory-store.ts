@@ -3,6 +3,7 @@ import type { Lease } from '../../src/protocol/api.js';
 import type { Credentials, OutboxEntry, RuntimeStore } from '../../src/runtime/ports.js';
 
 export class MemoryStore implements RuntimeStore {
+  readonly extractableKeys = false;
   credentials: Credentials | undefined;
   readonly units = new Map<string, Lease>();
   readonly outbox = new Map<string, OutboxEntry>();

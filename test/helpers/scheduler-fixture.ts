@@ -20,7 +20,7 @@ export async function schedulerFixture(units: number, policy: Partial<BatchPolic
   const volunteers: string[] = [];
   for (let i = 0; i < 8; i++) {
     const id = `v${i}`;
-    await store.registerVolunteer({ id, name: id, site: null }, `secret${i}`, 0);
+    await store.registerVolunteer({ id, name: id, site: null, publicKey: 'test' }, `secret${i}`, 0);
     volunteers.push(id);
   }
   return { store, batch, project, volunteers };

@@ -1,6 +1,7 @@
 // Bad input never gets a 5xx, never a crash, never a partial write (DESIGN.md, Invariants).
 // Each case sends one bad request to an in-process server (app.inject, no sockets) and asserts
 // the status, the stable error code, a one-line message, and that no table changed.
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
@@ -54,7 +55,34 @@ let projectA = '';
 let projectB = '';
 let kernel = '';
 let batchA = '';
-const volunteers: { id: string; secret: string }[] = [];
+const volunteers: { id: string; secret: string; key: KeyObject }[] = [];
+
+/** A fresh ECDSA P-256 key pair: the private key and the SPKI public key in base64. */
+function volunteerKeys(): { key: KeyObject; publicKey: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  return { key: privateKey, publicKey: publicKey.export({ type: 'spki', format: 'der' }).toString('base64') };
+}
+
+/** Result submissions carry the volunteer's signature of the exact body bytes. */
+function signed(options: InjectOptions & { url: string }): InjectOptions & { url: string } {
+  const headers = (options.headers ?? {}) as Record<string, string>;
+  const signer = volunteers.find((v) => headers.authorization === `Bearer ${v.secret}`);
+  const isResult = /\/results$|\/result$/.test(options.url);
+  const payload = options.payload;
+  if (!signer || !isResult || payload === undefined || typeof payload !== 'object' || Buffer.isBuffer(payload)) {
+    return options;
+  }
+  if ('x-sc-signature' in headers) return options;
+  const text = JSON.stringify(payload);
+  const signature = sign('sha256', Buffer.from(text), { key: signer.key, dsaEncoding: 'ieee-p1363' }).toString(
+    'base64',
+  );
+  return {
+    ...options,
+    payload: text,
+    headers: { ...headers, 'content-type': 'application/json', 'x-sc-signature': signature },
+  };
+}
 /** Every status code any request in this file received. */
 const seen: { status: number; what: string }[] = [];
 
@@ -64,7 +92,8 @@ interface Reply {
   text: string;
 }
 
-async function send(options: InjectOptions & { url: string }): Promise<Reply> {
+async function send(unsigned: InjectOptions & { url: string }): Promise<Reply> {
+  const options = signed(unsigned);
   const response = await app.inject(options);
   seen.push({ status: response.statusCode, what: `${options.method ?? 'GET'} ${options.url}` });
   let body: unknown;
@@ -152,9 +181,10 @@ beforeAll(async () => {
   expect(batch.status, batch.text).toBe(201);
   batchA = batch.body.batch;
   for (let i = 0; i < 3; i++) {
-    const v = await send({ method: 'POST', url: `${API}/volunteers`, payload: {} });
+    const { key, publicKey } = volunteerKeys();
+    const v = await send({ method: 'POST', url: `${API}/volunteers`, payload: { publicKey } });
     expect(v.status, v.text).toBe(201);
-    volunteers.push({ id: v.body.volunteer, secret: v.body.secret });
+    volunteers.push({ id: v.body.volunteer, secret: v.body.secret, key });
   }
 });
 
@@ -469,7 +499,11 @@ describe('volunteer credentials', () => {
 
   it('refuses a registration with an oversized name', async () => {
     await refused(
-      { method: 'POST', url: `${API}/volunteers`, payload: { name: 'n'.repeat(41) } },
+      {
+        method: 'POST',
+        url: `${API}/volunteers`,
+        payload: { publicKey: volunteerKeys().publicKey, name: 'n'.repeat(41) },
+      },
       400,
       'SC_BAD_REQUEST',
     );
@@ -477,9 +511,59 @@ describe('volunteer credentials', () => {
 
   it('refuses a registration with extra fields (additionalProperties: false)', async () => {
     await refused(
-      { method: 'POST', url: `${API}/volunteers`, payload: { name: 'a', email: 'a@b.c' } },
+      { method: 'POST', url: `${API}/volunteers`, payload: { publicKey: volunteerKeys().publicKey, email: 'a@b.c' } },
       400,
       'SC_BAD_REQUEST',
+    );
+  });
+
+  it('refuses a registration without a public key, or with one that is not ECDSA P-256', async () => {
+    await refused({ method: 'POST', url: `${API}/volunteers`, payload: {} }, 400, 'SC_BAD_REQUEST', /publicKey/);
+    await refused(
+      { method: 'POST', url: `${API}/volunteers`, payload: { publicKey: 'A'.repeat(120) } },
+      400,
+      'SC_KEY_INVALID',
+    );
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'der' });
+    await refused(
+      { method: 'POST', url: `${API}/volunteers`, payload: { publicKey: rsa.toString('base64').slice(0, 400) } },
+      400,
+      'SC_KEY_INVALID',
+    );
+  });
+});
+
+describe('signed submissions', () => {
+  it('refuses results without a signature or signed by another key (401 SC_SIGNATURE_INVALID)', async () => {
+    const payload = { results: [{ lease: 'whatever', output: b64('1') }] };
+    await refused(
+      { method: 'POST', url: `${API}/results`, headers: { ...vol(0), 'x-sc-signature': '' }, payload },
+      401,
+      'SC_SIGNATURE_INVALID',
+    );
+    const text = JSON.stringify(payload);
+    const forged = sign('sha256', Buffer.from(text), { key: volunteers[1]!.key, dsaEncoding: 'ieee-p1363' });
+    await refused(
+      {
+        method: 'POST',
+        url: `${API}/results`,
+        headers: { ...vol(0), 'content-type': 'application/json', 'x-sc-signature': forged.toString('base64') },
+        payload: text,
+      },
+      401,
+      'SC_SIGNATURE_INVALID',
+    );
+    // a valid signature over different bytes: the body was altered in transit
+    const signature = sign('sha256', Buffer.from(text), { key: volunteers[0]!.key, dsaEncoding: 'ieee-p1363' });
+    await refused(
+      {
+        method: 'POST',
+        url: `${API}/results`,
+        headers: { ...vol(0), 'content-type': 'application/json', 'x-sc-signature': signature.toString('base64') },
+        payload: text.replace('whatever', 'whatevex'),
+      },
+      401,
+      'SC_SIGNATURE_INVALID',
     );
   });
 });

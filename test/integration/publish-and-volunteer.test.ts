@@ -28,12 +28,17 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function publish(project: string, kernel: string, inputs: unknown[]): Promise<{ batch: string; units: number }> {
+async function publish(
+  project: string,
+  kernel: string,
+  inputs: unknown[],
+  extra: string[] = [],
+): Promise<{ batch: string; units: number }> {
   const file = join(dir, `${project}.jsonl`);
   writeFileSync(file, inputs.map((i) => JSON.stringify(i)).join('\n') + '\n');
   const { hash } = await cliJson<{ hash: string }>(['kernel', 'add', kernel], env);
   expect(hash).toMatch(/^[0-9a-f]{64}$/);
-  return await cliJson(['publish', '--project', project, '--kernel', hash, '--inputs', file], env);
+  return await cliJson(['publish', '--project', project, '--kernel', hash, '--inputs', file, ...extra], env);
 }
 
 describe('publish → two headless volunteers → validated results', () => {
@@ -53,8 +58,9 @@ describe('publish → two headless volunteers → validated results', () => {
       h: 32,
       maxIter: 200,
     }));
-    const primesBatch = await publish(primes, 'dist/kernels/primes.wasm', primeInputs);
-    const mandelBatch = await publish(mandel, 'dist/kernels/mandelbrot.wasm', tileInputs);
+    // full replication: every unit is computed by both volunteers, so the counts below are exact
+    const primesBatch = await publish(primes, 'dist/kernels/primes.wasm', primeInputs, ['--replication', 'full']);
+    const mandelBatch = await publish(mandel, 'dist/kernels/mandelbrot.wasm', tileInputs, ['--replication', 'full']);
     expect(primesBatch.units).toBe(12);
     expect((await cliJson<{ done: boolean }>(['status', '--batch', primesBatch.batch], env)).done).toBe(false);
 

@@ -18,9 +18,18 @@ interface PublishOptions extends ServerOptions {
   validator?: string;
   tolerance?: number;
   maxRunSeconds?: number;
+  replication?: string;
+  quiz?: string;
 }
 
 const HASH = /^[0-9a-f]{64}$/;
+
+function quizLine(file: string, line: unknown, index: number): { input: unknown; output: unknown } {
+  if (line === null || typeof line !== 'object' || !('input' in line) || !('output' in line)) {
+    throw new CliError(`${file}: quiz entry ${index + 1} must be {"input":…,"output":…}`);
+  }
+  return { input: line.input, output: line.output };
+}
 
 export function registerPublish(program: Command): void {
   withServerOptions(
@@ -44,13 +53,21 @@ export function registerPublish(program: Command): void {
         '--max-run-seconds <n>',
         'time budget of one kernel run (default 300)',
         parsePositiveInt('--max-run-seconds'),
-      ),
+      )
+      .option('--replication <mode>', 'adaptive (default: trusted volunteers may work alone) | full (always quorum)')
+      .option('--quiz <file.jsonl>', 'known-answer units, one {"input":…,"output":…} per line, mixed in unseen'),
   ).action(
     action(async (options: PublishOptions) => {
       if (options.validator !== undefined && !['exact', 'json-tolerance'].includes(options.validator)) {
         throw new CliError(`--validator must be "exact" or "json-tolerance", got "${options.validator}"`);
       }
+      if (options.replication !== undefined && !['adaptive', 'full'].includes(options.replication)) {
+        throw new CliError(`--replication must be "adaptive" or "full", got "${options.replication}"`);
+      }
       const client = clientFor(options);
+      const quiz = options.quiz
+        ? (await readJsonl(options.quiz)).map((line, i) => quizLine(options.quiz!, line, i))
+        : [];
       const bar = progressBar('reading inputs', 1, 'lines');
       const inputs = await readJsonl(options.inputs, (done, total) => bar.update(done, total)).finally(() =>
         bar.stop(),
@@ -69,6 +86,8 @@ export function registerPublish(program: Command): void {
       if (options.validator !== undefined) body.validator = options.validator as ValidatorKind;
       if (options.tolerance !== undefined) body.tolerance = options.tolerance;
       if (options.maxRunSeconds !== undefined) body.maxRunSeconds = options.maxRunSeconds;
+      if (options.replication !== undefined) body.replication = options.replication as 'adaptive' | 'full';
+      if (quiz.length > 0) body.quiz = quiz;
       if (process.stderr.isTTY) process.stderr.write(`uploading ${inputs.length} units…\n`);
       const published = await client.publish(options.project, body);
       if (options.json) printJson({ batch: published.batch, units: published.units });

@@ -33,9 +33,13 @@ export function registerStatus(program: Command): void {
         bar.update(status.total);
         bar.stop();
       }
-      if (options.json)
-        printJson({ batch: status.batch, counts: status.counts, done: status.done, total: status.total });
-      else process.stdout.write(describe(status) + '\n');
+      if (options.json) {
+        const { batch, counts, done, total, errors } = status;
+        printJson({ batch, counts, done, total, errors });
+      } else {
+        process.stdout.write(describe(status) + '\n');
+        for (const error of status.errors) process.stdout.write(`  unit ${error.index}: ${error.reason}\n`);
+      }
     }),
   );
 }

@@ -11,17 +11,36 @@ type StoredEntry = Omit<OutboxEntry, 'output'> & { output?: string };
 
 const SAFE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 
+interface StoredIdentity extends Omit<Credentials, 'privateKey'> {
+  /** PKCS#8, base64; the file is readable by its owner only. */
+  privateKeyPkcs8: string;
+}
+
 export class FileStore implements RuntimeStore {
+  readonly extractableKeys = true;
   private ready: Promise<void> | undefined;
 
   constructor(private readonly dir: string) {}
 
   async getCredentials(): Promise<Credentials | undefined> {
-    return this.readJson<Credentials>(join(this.dir, 'identity.json'));
+    const stored = await this.readJson<StoredIdentity>(join(this.dir, 'identity.json'));
+    if (!stored?.privateKeyPkcs8) return undefined;
+    const { privateKeyPkcs8, ...rest } = stored;
+    const privateKey = await crypto.subtle.importKey(
+      'pkcs8',
+      base64ToBytes(privateKeyPkcs8) as Uint8Array<ArrayBuffer>,
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      true,
+      ['sign'],
+    );
+    return { ...rest, privateKey };
   }
 
   async putCredentials(credentials: Credentials): Promise<void> {
-    await this.writeAtomic(join(this.dir, 'identity.json'), JSON.stringify(credentials), 0o600);
+    const { privateKey, ...rest } = credentials;
+    const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', privateKey));
+    const stored: StoredIdentity = { ...rest, privateKeyPkcs8: bytesToBase64(pkcs8) };
+    await this.writeAtomic(join(this.dir, 'identity.json'), JSON.stringify(stored), 0o600);
   }
 
   async listUnits(): Promise<Lease[]> {

@@ -7,7 +7,7 @@ import { base64ToBytes, bytesToBase64, bytesToJson, isBase64, jsonToBytes } from
 import { ApiError } from '../api-error.js';
 import { requirePublisher } from '../auth.js';
 import type { ServerContext } from '../context.js';
-import type { BatchPolicy, BatchRow, Store, UnitInput } from '../store/store.js';
+import type { BatchPolicy, BatchRow, QuizInput, Store, UnitInput } from '../store/store.js';
 
 const PUBLISH_BODY_LIMIT = 64 * 1024 * 1024;
 const RESULTS_PAGE = 1000;
@@ -20,6 +20,7 @@ export const DEFAULT_POLICY: BatchPolicy = {
   validator: 'exact',
   tolerance: 1e-9,
   maxRunSeconds: 300,
+  replication: 'adaptive',
 };
 
 function policyOf(body: PublishRequest): BatchPolicy {
@@ -32,6 +33,7 @@ function policyOf(body: PublishRequest): BatchPolicy {
     validator: body.validator ?? DEFAULT_POLICY.validator,
     tolerance: body.tolerance ?? DEFAULT_POLICY.tolerance,
     maxRunSeconds: body.maxRunSeconds ?? Math.min(DEFAULT_POLICY.maxRunSeconds, deadlineSeconds),
+    replication: body.replication ?? DEFAULT_POLICY.replication,
   };
   if (policy.maxResults < policy.quorum) {
     throw new ApiError(
@@ -45,12 +47,20 @@ function policyOf(body: PublishRequest): BatchPolicy {
   return policy;
 }
 
-function unitInputs(body: PublishRequest): UnitInput[] {
-  return body.inputs.map((value, index) => {
+function quizInputs(body: PublishRequest): QuizInput[] {
+  return (body.quiz ?? []).map((quiz, index) => {
+    const [input] = unitInputs({ ...body, inputs: [quiz.input] }, `quiz ${index}`);
+    return { ...input!, expected: jsonToBytes(quiz.output) };
+  });
+}
+
+function unitInputs(body: PublishRequest, label = 'input'): UnitInput[] {
+  return body.inputs.map((value, position) => {
+    const index = label === 'input' ? `input ${position}` : label;
     let bytes: Uint8Array;
     if (body.encoding === 'base64') {
       if (typeof value !== 'string' || !isBase64(value)) {
-        throw new ApiError('SC_INPUT_INVALID', `input ${index} is not a base64 string`);
+        throw new ApiError('SC_INPUT_INVALID', `${index} is not a base64 string`);
       }
       bytes = base64ToBytes(value);
     } else {
@@ -94,10 +104,12 @@ export function batchRoutes(app: FastifyInstance, { store, clock }: ServerContex
       if (!kernel) throw new ApiError('SC_KERNEL_UNKNOWN', request.body.kernel);
       const policy = policyOf(request.body);
       const inputs = unitInputs(request.body);
+      const quizzes = quizInputs(request.body);
       const id = 'b_' + randomBytes(8).toString('base64url');
       await store.createBatch(
         { id, project: project.id, kernel: kernel.hash, total: inputs.length, createdAt: clock(), ...policy },
         inputs,
+        quizzes,
       );
       const body: PublishResponse = { batch: id, units: inputs.length };
       return reply.status(201).send(body);

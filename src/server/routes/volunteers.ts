@@ -7,6 +7,7 @@ import {
 } from '../../protocol/api.js';
 import { ApiError } from '../api-error.js';
 import { hashSecret, newVolunteerSecret, requireVolunteer } from '../auth.js';
+import { parseVolunteerKey } from '../signatures.js';
 import type { ServerContext } from '../context.js';
 
 const ADJECTIVES = ['quiet', 'swift', 'bright', 'patient', 'steady', 'curious', 'gentle', 'bold', 'keen', 'calm'];
@@ -21,19 +22,15 @@ function pseudonym(): string {
 export function volunteerRoutes(app: FastifyInstance, { store, clock }: ServerContext): void {
   app.post<{ Body: RegisterVolunteerRequest }>(
     '/volunteers',
-    {
-      schema: { body: registerVolunteerSchema },
-      // Registering needs no fields: an empty body means {}.
-      preValidation: async (request) => {
-        request.body ??= {};
-      },
-    },
+    { schema: { body: registerVolunteerSchema } },
     async (request, reply) => {
+      parseVolunteerKey(request.body.publicKey);
       const secret = newVolunteerSecret();
       const volunteer = {
         id: 'v_' + randomBytes(9).toString('base64url'),
-        name: request.body?.name ?? pseudonym(),
-        site: request.body?.site ?? null,
+        name: request.body.name ?? pseudonym(),
+        site: request.body.site ?? null,
+        publicKey: request.body.publicKey,
       };
       await store.registerVolunteer(volunteer, hashSecret(secret), clock());
       const body: RegisterVolunteerResponse = { volunteer: volunteer.id, secret, name: volunteer.name };

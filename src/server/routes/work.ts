@@ -2,6 +2,7 @@
 // validated in one transaction before the acknowledgement is sent.
 import type { FastifyInstance } from 'fastify';
 import {
+  SIGNATURE_HEADER,
   leaseSchema,
   submitSchema,
   type LeaseRequest,
@@ -14,6 +15,7 @@ import { base64ToBytes, isBase64 } from '../../protocol/encoding.js';
 import { isErrorCode } from '../../protocol/errors.js';
 import { ApiError } from '../api-error.js';
 import { requireVolunteer } from '../auth.js';
+import { requireSignature } from '../signatures.js';
 import type { ServerContext } from '../context.js';
 import type { SubmittedResult } from '../store/store.js';
 import { decideUnit } from '../validator.js';
@@ -46,6 +48,7 @@ export function workRoutes(app: FastifyInstance, { store, clock }: ServerContext
     { schema: { body: submitSchema }, bodyLimit: RESULTS_BODY_LIMIT },
     async (request) => {
       const volunteer = await requireVolunteer(store, request);
+      requireSignature(volunteer.publicKey, request.rawBody, request.headers[SIGNATURE_HEADER]);
       const results = request.body.results.map(toSubmitted);
       const acks = await store.submitResults(volunteer.id, results, clock(), decideUnit);
       const body: SubmitResponse = { acks };
@@ -59,6 +62,7 @@ export function workRoutes(app: FastifyInstance, { store, clock }: ServerContext
     { schema: { body: singleResultSchema }, bodyLimit: RESULTS_BODY_LIMIT },
     async (request) => {
       const volunteer = await requireVolunteer(store, request);
+      requireSignature(volunteer.publicKey, request.rawBody, request.headers[SIGNATURE_HEADER]);
       const result = toSubmitted({ ...request.body, lease: request.params.lease }, 0);
       const [ack] = await store.submitResults(volunteer.id, [result], clock(), decideUnit);
       if (ack?.outcome === 'rejected') {

@@ -33,6 +33,8 @@ CREATE TABLE IF NOT EXISTS batches (
   validator TEXT NOT NULL,
   tolerance REAL NOT NULL,
   max_run_seconds INTEGER NOT NULL,
+  replication TEXT NOT NULL DEFAULT 'adaptive', -- adaptive | full
+  quizzes INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS units (
@@ -42,25 +44,33 @@ CREATE TABLE IF NOT EXISTS units (
   idx INTEGER NOT NULL,
   input BLOB NOT NULL,
   input_encoding TEXT NOT NULL,
-  state TEXT NOT NULL DEFAULT 'open',   -- open | done | error
+  state TEXT NOT NULL DEFAULT 'open',   -- open | done | error | quiz (known answer, never done)
   want INTEGER NOT NULL,                -- replicas wanted in flight at once
   in_flight INTEGER NOT NULL DEFAULT 0,
   results INTEGER NOT NULL DEFAULT 0,   -- replicas returned, kernel errors included
   max_results INTEGER NOT NULL,
   canonical TEXT,
+  accepted_alone INTEGER NOT NULL DEFAULT 0, -- validated on one trusted volunteer's result
+  expected BLOB,                        -- a quiz unit's known answer
   error TEXT,
   UNIQUE (batch, idx)
 );
 CREATE INDEX IF NOT EXISTS units_needy ON units (id)
   WHERE state = 'open' AND in_flight < want AND results + in_flight < max_results;
+CREATE INDEX IF NOT EXISTS units_quiz ON units (batch) WHERE state = 'quiz';
+CREATE INDEX IF NOT EXISTS units_batch_state ON units (batch, state);
 CREATE TABLE IF NOT EXISTS volunteers (
   id TEXT PRIMARY KEY,
   secret_hash TEXT NOT NULL UNIQUE,
   name TEXT NOT NULL,
   site TEXT,
+  public_key TEXT NOT NULL,             -- ECDSA P-256 SPKI, base64: verifies result submissions
   credit REAL NOT NULL DEFAULT 0,
   validated INTEGER NOT NULL DEFAULT 0,
   invalid INTEGER NOT NULL DEFAULT 0,
+  valid_streak INTEGER NOT NULL DEFAULT 0, -- consecutive valid replicated results (BOINC's CV)
+  quiz_passed INTEGER NOT NULL DEFAULT 0,
+  quiz_failed INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS leases (
@@ -70,7 +80,8 @@ CREATE TABLE IF NOT EXISTS leases (
   issued_at INTEGER NOT NULL,
   deadline INTEGER NOT NULL,
   state TEXT NOT NULL DEFAULT 'active', -- active | expired | returned
-  outcome TEXT,                         -- pending | valid | invalid | error | late
+  trusted INTEGER NOT NULL DEFAULT 0,   -- issued unreplicated to a trusted volunteer
+  outcome TEXT,                         -- pending | valid | invalid | error | late | passed | failed (quiz)
   output BLOB,
   error TEXT,
   returned_at INTEGER,
@@ -78,12 +89,23 @@ CREATE TABLE IF NOT EXISTS leases (
 );
 CREATE INDEX IF NOT EXISTS leases_active ON leases (deadline) WHERE state = 'active';
 CREATE INDEX IF NOT EXISTS leases_volunteer_pending ON leases (volunteer) WHERE outcome = 'pending';
+CREATE INDEX IF NOT EXISTS leases_unit ON leases (unit, state);
+-- Append-only, hash-chained and signed (see src/server/ledger.ts); never updated or deleted.
 CREATE TABLE IF NOT EXISTS credit_ledger (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  volunteer TEXT NOT NULL REFERENCES volunteers(id),
-  unit INTEGER NOT NULL REFERENCES units(id),
-  lease TEXT NOT NULL UNIQUE,
+  seq INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,                   -- grant | revoke
+  volunteer TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  lease TEXT NOT NULL,
   amount REAL NOT NULL,
-  granted_at INTEGER NOT NULL
+  at INTEGER NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  signature TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS credit_ledger_volunteer ON credit_ledger (volunteer, seq);
+CREATE TRIGGER IF NOT EXISTS credit_ledger_no_update BEFORE UPDATE ON credit_ledger
+  BEGIN SELECT RAISE(ABORT, 'the credit ledger is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS credit_ledger_no_delete BEFORE DELETE ON credit_ledger
+  BEGIN SELECT RAISE(ABORT, 'the credit ledger is append-only'); END;
 `;

@@ -11,6 +11,7 @@ import type {
   ValidatorKind,
   VolunteerInfo,
 } from '../../protocol/api.js';
+import type { LedgerEntry } from '../ledger.js';
 import type { QuorumDecider } from '../validator.js';
 
 export interface ProjectRow {
@@ -35,6 +36,8 @@ export interface BatchPolicy {
   validator: ValidatorKind;
   tolerance: number;
   maxRunSeconds: number;
+  /** `adaptive`: trusted volunteers may have units accepted alone; `full`: always `quorum`. */
+  replication: 'adaptive' | 'full';
 }
 
 export interface BatchRow extends BatchPolicy {
@@ -50,6 +53,16 @@ export interface UnitInput {
   encoding: InputEncoding;
 }
 
+/** A known-answer unit: handed out like any other, checked against `expected`. */
+export interface QuizInput extends UnitInput {
+  expected: Uint8Array;
+}
+
+export interface UnitError {
+  index: number;
+  reason: string;
+}
+
 export interface StoredResult {
   index: number;
   input: Uint8Array;
@@ -61,6 +74,18 @@ export interface VolunteerRow {
   id: string;
   name: string;
   site: string | null;
+  /** ECDSA P-256 SPKI, base64: verifies the volunteer's result submissions. */
+  publicKey: string;
+}
+
+/** Figures that must always hold; checked by tests after crashes and fuzzing. */
+export interface StoreAudit {
+  /** Leases that are both returned and still counted in flight, and the like. */
+  inconsistentUnits: number;
+  /** Volunteers whose credit differs from the sum of their ledger entries. */
+  creditMismatches: number;
+  ledgerEntries: number;
+  validLeases: number;
 }
 
 export interface SubmittedResult {
@@ -84,11 +109,13 @@ export interface Store {
   putKernel(kernel: KernelRow, now: number): Promise<void>;
   getKernel(hash: string): Promise<KernelRow | undefined>;
 
-  createBatch(batch: BatchRow, inputs: UnitInput[]): Promise<void>;
+  createBatch(batch: BatchRow, inputs: UnitInput[], quizzes?: QuizInput[]): Promise<void>;
   getBatch(id: string): Promise<BatchRow | undefined>;
   batchStatus(id: string): Promise<BatchStatus | undefined>;
   /** Validated results in input order, from `afterIndex` (exclusive), at most `limit`. */
   batchResults(id: string, afterIndex: number, limit: number): Promise<StoredResult[]>;
+  /** Units given up as `error`, with the reason, in input order. */
+  batchErrors(id: string, limit: number): Promise<UnitError[]>;
 
   registerVolunteer(volunteer: VolunteerRow, secretHash: string, now: number): Promise<void>;
   findVolunteer(secretHash: string): Promise<VolunteerRow | undefined>;
@@ -108,4 +135,8 @@ export interface Store {
   expireLeases(now: number): Promise<number>;
 
   unitCounts(project?: string): Promise<UnitCounts>;
+
+  ledgerEntries(afterSeq: number, limit: number): Promise<LedgerEntry[]>;
+  receipts(volunteer: string, afterSeq: number, limit: number): Promise<LedgerEntry[]>;
+  audit(): Promise<StoreAudit>;
 }
