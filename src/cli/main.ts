@@ -2,6 +2,7 @@
 // The `sparecycles` command: serve, publish, inspect, and volunteer.
 import { Command } from 'commander';
 import { registerKernel } from './commands/kernel.js';
+import { registerLedger } from './commands/ledger.js';
 import { registerProject } from './commands/project.js';
 import { registerPublish } from './commands/publish.js';
 import { registerResults } from './commands/results.js';
@@ -26,6 +27,7 @@ registerPublish(program);
 registerStatus(program);
 registerResults(program);
 registerVolunteer(program);
+registerLedger(program);
 
 try {
   await program.parseAsync(process.argv);

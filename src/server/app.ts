@@ -8,6 +8,7 @@ import { ApiError, installErrorHandling } from './api-error.js';
 import type { ServerContext } from './context.js';
 import { batchRoutes } from './routes/batches.js';
 import { kernelRoutes } from './routes/kernels.js';
+import { ledgerRoutes } from './routes/ledger.js';
 import { projectRoutes } from './routes/projects.js';
 import { volunteerRoutes } from './routes/volunteers.js';
 import { workRoutes } from './routes/work.js';
@@ -65,6 +66,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       batchRoutes(api, context);
       volunteerRoutes(api, context);
       workRoutes(api, context);
+      ledgerRoutes(api, {
+        ...context,
+        ledger: {
+          entries: (after, limit) => options.store.ledgerEntries(after, limit),
+          receipts: (volunteer, after, limit) => options.store.receipts(volunteer, after, limit),
+          publicKey: () => options.store.ledgerPublicKey(),
+        },
+      });
       api.get('/health', async () => ({ ok: true }));
     },
     { prefix: API_PREFIX },

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { loadOrCreateServerKey, type ServerKey } from './ledger.js';
 import { DB_FILE, PUBLIC_DIR } from './paths.js';
 import { seedDemo } from './seed-demo.js';
 import { SqliteStore } from './store/sqlite-store.js';
@@ -25,16 +26,22 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function openStore(dataDir: string): Store {
+export function openStore(dataDir: string, key: ServerKey = loadOrCreateServerKey(dataDir)): SqliteStore {
   mkdirSync(dataDir, { recursive: true });
-  return new SqliteStore(join(resolve(dataDir), DB_FILE));
+  return new SqliteStore(join(resolve(dataDir), DB_FILE), { key });
 }
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
-  const store = openStore(options.dataDir);
+  mkdirSync(options.dataDir, { recursive: true });
+  const key = loadOrCreateServerKey(options.dataDir);
+  const store = openStore(options.dataDir, key);
   let demoToken: string | undefined;
   if (options.demo) demoToken = (await seedDemo(store, options.dataDir)).token;
-  const app = await buildApp({ store, publicDir: options.publicDir ?? PUBLIC_DIR, logger: options.logger ?? false });
+  const app = await buildApp({
+    store,
+    publicDir: options.publicDir ?? PUBLIC_DIR,
+    logger: options.logger ?? false,
+  });
   app.addHook('onClose', async () => store.close());
   await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
   const address = app.server.address();

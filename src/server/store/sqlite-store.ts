@@ -49,6 +49,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly ledger: SqliteLedger;
   private readonly random: () => number;
+  private readonly key: ServerKey;
 
   constructor(file: string, options: SqliteStoreOptions = {}) {
     this.db = new Database(file);
@@ -57,7 +58,8 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SQLITE_SCHEMA);
-    this.ledger = new SqliteLedger(this.db, options.key ?? loadOrCreateServerKey(undefined));
+    this.key = options.key ?? loadOrCreateServerKey(undefined);
+    this.ledger = new SqliteLedger(this.db, this.key);
     this.random = options.random ?? Math.random;
   }
 
@@ -291,6 +293,10 @@ export class SqliteStore implements Store {
 
   async ledgerEntries(afterSeq: number, limit: number): Promise<LedgerEntry[]> {
     return this.ledger.entries(afterSeq, limit);
+  }
+
+  ledgerPublicKey(): { pem: string; raw: string } {
+    return { pem: this.key.publicKeyPem, raw: this.key.publicKeyRaw };
   }
 
   async receipts(volunteer: string, afterSeq: number, limit: number): Promise<LedgerEntry[]> {

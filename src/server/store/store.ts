@@ -137,6 +137,8 @@ export interface Store {
   unitCounts(project?: string): Promise<UnitCounts>;
 
   ledgerEntries(afterSeq: number, limit: number): Promise<LedgerEntry[]>;
+  /** The Ed25519 key the ledger is signed with: PEM and raw base64. */
+  ledgerPublicKey(): { pem: string; raw: string };
   receipts(volunteer: string, afterSeq: number, limit: number): Promise<LedgerEntry[]>;
   audit(): Promise<StoreAudit>;
 }

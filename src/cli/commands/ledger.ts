@@ -1,0 +1,193 @@
+// `sparecycles ledger verify`: checks the credit ledger's hash chain and every signature, from
+// the server's data dir (read-only, the server may keep running) or from a server over HTTP.
+import { existsSync, readFileSync } from 'node:fs';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Command } from 'commander';
+import { API_PREFIX } from '../../protocol/api.js';
+import {
+  GENESIS_HASH,
+  publicKeyObject,
+  SERVER_KEY_FILE,
+  verifyChain,
+  type LedgerEntry,
+  type LedgerProblem,
+} from '../../server/ledger.js';
+import { DB_FILE } from '../../server/paths.js';
+import { normaliseServer } from '../api-client.js';
+import { action, CliError } from '../cli-error.js';
+import { printJson } from '../options.js';
+import { progressBar } from '../progress.js';
+
+// One page is held in memory at a time; 10000 is also the most GET /ledger returns at once.
+const PAGE = 10000;
+const COLUMNS = ['seq', 'kind', 'volunteer', 'unit', 'lease', 'amount', 'at', 'prev_hash', 'hash', 'signature'];
+
+/** Pages of entries in seq order, and how many entries to expect (when known) for the progress bar. */
+interface LedgerSource {
+  key: KeyObject;
+  total?: number;
+  pages(): AsyncIterable<LedgerEntry[]>;
+  close(): void;
+}
+
+type Outcome = { ok: true; count: number; head: string } | { ok: false; count: number; first: LedgerProblem };
+
+function openDataDir(dataDir: string): LedgerSource {
+  const dbFile = join(dataDir, DB_FILE);
+  const keyFile = join(dataDir, SERVER_KEY_FILE);
+  if (!existsSync(dbFile)) throw new CliError(`no database at ${dbFile}; pass the server's --data-dir or --server`);
+  if (!existsSync(keyFile)) throw new CliError(`no server key at ${keyFile}; the ledger cannot be checked without it`);
+  let key: KeyObject;
+  try {
+    key = createPublicKey(createPrivateKey(readFileSync(keyFile)));
+  } catch (err) {
+    throw new CliError(`${keyFile} is not a usable private key (${(err as Error).message})`);
+  }
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    const have = new Set((db.pragma('table_info(credit_ledger)') as { name: string }[]).map((c) => c.name));
+    if (have.size === 0) throw new CliError(`${dbFile} has no credit_ledger table`);
+    const missing = COLUMNS.filter((c) => !have.has(c));
+    if (missing.length > 0)
+      throw new CliError(`${dbFile} has an older credit_ledger without ${missing.join(', ')}; start the server once`);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const total = (db.prepare('SELECT COUNT(*) AS n FROM credit_ledger').get() as { n: number }).n;
+  const select = db.prepare(
+    `SELECT seq, kind, volunteer, unit, lease, amount, "at", prev_hash AS prevHash, hash, signature
+     FROM credit_ledger WHERE seq > ? ORDER BY seq LIMIT ?`,
+  );
+  return {
+    key,
+    total,
+    async *pages() {
+      let after = 0;
+      for (;;) {
+        const rows = select.all(after, PAGE) as LedgerEntry[];
+        if (rows.length === 0) return;
+        yield rows;
+        after = rows[rows.length - 1]!.seq;
+      }
+    },
+    close: () => db.close(),
+  };
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+    throw new CliError(`cannot reach the server at ${new URL(url).origin} (${cause}); is it running?`);
+  }
+  if (!response.ok) {
+    let message = `${response.status} ${response.statusText}`;
+    try {
+      const error = ((await response.json()) as { error?: { code: string; message: string } }).error;
+      if (error) message = `${error.message} [${error.code}]`;
+    } catch {
+      // keep the status line
+    }
+    throw new CliError(`${new URL(url).pathname}: ${message}`);
+  }
+  return (await response.json()) as T;
+}
+
+async function openServer(server: string): Promise<LedgerSource> {
+  const base = normaliseServer(server) + API_PREFIX;
+  const { publicKey } = await getJson<{ publicKey?: unknown }>(`${base}/ledger/key`);
+  let key: KeyObject;
+  try {
+    key = publicKeyObject(String(publicKey));
+  } catch (err) {
+    throw new CliError(`the server's ledger key is not an Ed25519 public key (${(err as Error).message})`);
+  }
+  return {
+    key,
+    async *pages() {
+      let after = 0;
+      for (;;) {
+        const page = await getJson<{ entries?: unknown; next?: unknown }>(
+          `${base}/ledger?after=${after}&limit=${PAGE}`,
+        );
+        if (!Array.isArray(page.entries)) throw new CliError('the server sent a ledger page without an entries list');
+        const entries = page.entries as LedgerEntry[];
+        if (entries.length > 0) yield entries;
+        // Page on from the last seq seen rather than trusting `next`, so a bad server cannot loop us.
+        const last = entries[entries.length - 1]?.seq;
+        if (page.next === null || page.next === undefined || typeof last !== 'number' || !(last > after)) return;
+        after = last;
+      }
+    },
+    close() {},
+  };
+}
+
+async function verifySource(source: LedgerSource): Promise<Outcome> {
+  const bar = progressBar('verifying ledger', source.total ?? 0, 'entries');
+  let count = 0;
+  let head = GENESIS_HASH;
+  let lastSeq: number | undefined;
+  try {
+    for await (const entries of source.pages()) {
+      const first = entries[0]!;
+      // verifyChain checks contiguity within a page; across pages it is checked here.
+      if (lastSeq !== undefined && typeof first.seq === 'number' && first.seq !== lastSeq + 1)
+        return { ok: false, count, first: { seq: first.seq, reason: `seq ${first.seq} follows ${lastSeq}` } };
+      const result = verifyChain(entries, source.key, head);
+      if (!result.ok) return { ok: false, count: count + result.count, first: result.first };
+      count += result.count;
+      head = result.head;
+      lastSeq = entries[entries.length - 1]!.seq;
+      bar.update(count, source.total ?? (entries.length === PAGE ? count + PAGE : count));
+    }
+    return { ok: true, count, head };
+  } finally {
+    bar.stop();
+  }
+}
+
+interface VerifyOptions {
+  dataDir?: string;
+  server?: string;
+  json?: boolean;
+}
+
+export function registerLedger(program: Command): void {
+  const ledger = program.command('ledger').description('the signed, hash-chained credit ledger');
+  ledger
+    .command('verify')
+    .description('check the whole ledger: seq order, hash chain and every Ed25519 signature')
+    .option('--data-dir <dir>', "read the server's data dir directly (default: $DATA_DIR or ./data)")
+    .option('--server <url>', 'fetch the ledger and key from a running server instead')
+    .option('--json', 'print exactly one JSON object on stdout')
+    .action(
+      action(async (options: VerifyOptions) => {
+        if (options.dataDir !== undefined && options.server !== undefined)
+          throw new CliError('pass either --data-dir or --server, not both');
+        const source = options.server
+          ? await openServer(options.server)
+          : openDataDir(options.dataDir ?? process.env.DATA_DIR ?? './data');
+        let outcome: Outcome;
+        try {
+          outcome = await verifySource(source);
+        } finally {
+          source.close();
+        }
+        if (outcome.ok) {
+          if (options.json) printJson({ ok: true, entries: outcome.count, head: outcome.head });
+          else process.stdout.write(`ledger ok: ${outcome.count} entries, head ${outcome.head}\n`);
+          return;
+        }
+        const { seq, reason } = outcome.first;
+        if (options.json) printJson({ ok: false, entries: outcome.count, first: { seq, reason } });
+        process.stderr.write(`sparecycles: ledger broken at entry ${seq}: ${reason}\n`);
+        process.exitCode = 1;
+      }),
+    );
+}

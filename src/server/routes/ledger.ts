@@ -1,0 +1,73 @@
+// The credit ledger over HTTP: the public key, the whole chain in pages (public, so anyone can
+// audit it), and a volunteer's own receipts.
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../api-error.js';
+import { requireVolunteer } from '../auth.js';
+import type { ServerContext } from '../context.js';
+import type { LedgerEntry } from '../ledger.js';
+
+export interface LedgerReader {
+  /** Entries with seq > afterSeq, in seq order, at most `limit`. */
+  entries(afterSeq: number, limit: number): Promise<LedgerEntry[]>;
+  /** One volunteer's entries with seq > afterSeq, in seq order, at most `limit`. */
+  receipts(volunteer: string, afterSeq: number, limit: number): Promise<LedgerEntry[]>;
+  publicKey(): { pem: string; raw: string };
+}
+
+export const LEDGER_PAGE_DEFAULT = 1000;
+export const LEDGER_PAGE_MAX = 10000;
+
+interface PageQuery {
+  after?: string;
+  limit?: string;
+}
+
+// The app's Ajv does not coerce types, so a query value stays a string: match it as digits.
+// The length cap keeps every accepted value a safe integer.
+const pageQuerySchema = {
+  type: 'object',
+  properties: {
+    after: { type: 'string', pattern: '^[0-9]{1,15}$' },
+    limit: { type: 'string', pattern: '^[0-9]{1,15}$' },
+  },
+  additionalProperties: false,
+} as const;
+
+function page(query: PageQuery): { after: number; limit: number } {
+  const after = query.after === undefined ? 0 : Number(query.after);
+  const limit = query.limit === undefined ? LEDGER_PAGE_DEFAULT : Number(query.limit);
+  if (limit < 1 || limit > LEDGER_PAGE_MAX)
+    throw new ApiError('SC_BAD_REQUEST', `querystring/limit must be from 1 to ${LEDGER_PAGE_MAX}`);
+  return { after, limit };
+}
+
+/** A full page may have more behind it; `next` is the `after` that fetches it. */
+function next(entries: LedgerEntry[], limit: number): number | null {
+  return entries.length === limit ? (entries[entries.length - 1]?.seq ?? null) : null;
+}
+
+export function ledgerRoutes(app: FastifyInstance, context: ServerContext & { ledger: LedgerReader }): void {
+  const { store, ledger } = context;
+
+  app.get('/ledger/key', async () => {
+    const { raw, pem } = ledger.publicKey();
+    return { algorithm: 'Ed25519', publicKey: raw, pem };
+  });
+
+  app.get<{ Querystring: PageQuery }>('/ledger', { schema: { querystring: pageQuerySchema } }, async (request) => {
+    const { after, limit } = page(request.query);
+    const entries = await ledger.entries(after, limit);
+    return { entries, next: next(entries, limit) };
+  });
+
+  app.get<{ Querystring: PageQuery }>(
+    '/volunteers/me/receipts',
+    { schema: { querystring: pageQuerySchema } },
+    async (request) => {
+      const volunteer = await requireVolunteer(store, request);
+      const { after, limit } = page(request.query);
+      const entries = await ledger.receipts(volunteer.id, after, limit);
+      return { volunteer: volunteer.id, publicKey: ledger.publicKey().raw, entries, next: next(entries, limit) };
+    },
+  );
+}
