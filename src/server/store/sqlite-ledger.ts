@@ -1,6 +1,7 @@
 // Appends sealed entries to the credit ledger inside the caller's transaction and keeps each
 // volunteer's credit equal to the sum of its entries.
 import type Database from 'better-sqlite3';
+import type { Prepares } from './statement-cache.js';
 import { GENESIS_HASH, sealEntry, type LedgerEntry, type LedgerFields, type ServerKey } from '../ledger.js';
 
 interface Row {
@@ -35,7 +36,7 @@ export class SqliteLedger {
   private readonly credit: Database.Statement;
 
   constructor(
-    private readonly db: Database.Database,
+    private readonly db: Prepares,
     private readonly key: ServerKey,
   ) {
     this.head = this.readHead();

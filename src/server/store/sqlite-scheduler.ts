@@ -1,10 +1,10 @@
 // The scheduler: picks units for a volunteer, never two replicas of one unit to the same
 // volunteer, mixes in quiz units it cannot tell apart, and sends unreplicated units to
 // volunteers the trust policy picks. Runs inside the caller's transaction.
-import { randomBytes } from 'node:crypto';
-import type Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import type { Lease } from '../../protocol/api.js';
 import { isBlacklisted, quizzesFor, rollTrust, type Standing } from '../trust.js';
+import type { Prepares } from './statement-cache.js';
 
 interface Candidate {
   id: number;
@@ -25,10 +25,10 @@ interface Candidate {
 const CANDIDATE_COLUMNS = `u.id, u.batch, u.project, u.input, u.results, u.in_flight AS inFlight, b.kernel, k.abi,
   b.deadline_seconds AS deadlineSeconds, b.max_run_seconds AS maxRunSeconds, b.quorum, b.replication, b.quizzes`;
 
-const newLeaseId = () => randomBytes(12).toString('base64url');
+const newLeaseId = () => randomUUID().replaceAll('-', '');
 
 export function leaseUnits(
-  db: Database.Database,
+  db: Prepares,
   volunteer: string,
   max: number,
   projects: string[] | undefined,

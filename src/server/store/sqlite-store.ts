@@ -12,7 +12,8 @@ import type {
   VolunteerInfo,
 } from '../../protocol/api.js';
 import { loadOrCreateServerKey, type LedgerEntry, type ServerKey } from '../ledger.js';
-import type { QuorumDecider } from '../validator.js';
+import { decideUnit, type QuorumDecider } from '../validator.js';
+import { cachedStatements, type Prepares } from './statement-cache.js';
 import { SqliteLedger } from './sqlite-ledger.js';
 import { leaseUnits } from './sqlite-scheduler.js';
 import { SQLITE_SCHEMA } from './sqlite-schema.js';
@@ -46,31 +47,35 @@ export interface SqliteStoreOptions {
 }
 
 export class SqliteStore implements Store {
-  private readonly db: Database.Database;
+  private readonly raw: Database.Database;
+  private readonly db: Prepares;
+  private readonly validation: SqliteValidation;
   private readonly ledger: SqliteLedger;
   private readonly random: () => number;
   private readonly key: ServerKey;
 
   constructor(file: string, options: SqliteStoreOptions = {}) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('foreign_keys = ON');
-    this.db.exec(SQLITE_SCHEMA);
+    this.raw = new Database(file);
+    this.raw.pragma('journal_mode = WAL');
+    this.raw.pragma('synchronous = NORMAL');
+    this.raw.pragma('busy_timeout = 5000');
+    this.raw.pragma('foreign_keys = ON');
+    this.raw.exec(SQLITE_SCHEMA);
+    this.db = cachedStatements(this.raw);
     this.key = options.key ?? loadOrCreateServerKey(undefined);
     this.ledger = new SqliteLedger(this.db, this.key);
+    this.validation = new SqliteValidation(this.db, this.ledger, decideUnit);
     this.random = options.random ?? Math.random;
   }
 
   async close(): Promise<void> {
-    this.db.close();
+    this.raw.close();
   }
 
   /** Runs `fn` as one IMMEDIATE transaction; appended ledger entries are dropped with it on failure. */
   private write<T>(fn: () => T): T {
     try {
-      return this.db.transaction(fn).immediate();
+      return this.raw.transaction(fn).immediate();
     } catch (err) {
       this.ledger.rollback();
       throw err;
@@ -270,7 +275,7 @@ export class SqliteStore implements Store {
     now: number,
     decide: QuorumDecider,
   ): Promise<SubmitAck[]> {
-    const validation = new SqliteValidation(this.db, this.ledger, decide);
+    const validation = decide === decideUnit ? this.validation : new SqliteValidation(this.db, this.ledger, decide);
     return this.write(() => results.map((result) => validation.submit(volunteer, result, now)));
   }
 

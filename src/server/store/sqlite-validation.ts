@@ -1,11 +1,11 @@
 // Records returned results and decides units: quorum validation, acceptance of a trusted
 // volunteer's unreplicated result, quiz checks, and re-verification of everything a volunteer
 // vouched for once it fails a quiz. Runs inside the caller's transaction.
-import type Database from 'better-sqlite3';
 import type { SubmitAck } from '../../protocol/api.js';
 import { isProven, type Standing } from '../trust.js';
 import { compareFor, type QuorumDecider, type ReturnedResult } from '../validator.js';
 import type { SqliteLedger } from './sqlite-ledger.js';
+import type { Prepares } from './statement-cache.js';
 import type { SubmittedResult } from './store.js';
 
 interface BatchPolicyRow {
@@ -32,7 +32,7 @@ const sameBytes = (a: Uint8Array | null, b: Uint8Array | undefined) =>
 
 export class SqliteValidation {
   constructor(
-    private readonly db: Database.Database,
+    private readonly db: Prepares,
     private readonly ledger: SqliteLedger,
     private readonly decide: QuorumDecider,
   ) {}
