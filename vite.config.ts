@@ -1,5 +1,20 @@
+import { readdirSync, existsSync } from 'node:fs';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
+
+// Every HTML page at the top level and under widget/ is an entry: index (volunteer app),
+// dashboard, leaderboard, embed-demo, widget/card (the framed consent card).
+function pages(): Record<string, string> {
+  const entries: Record<string, string> = {};
+  for (const dir of ['.', 'widget']) {
+    if (!existsSync(dir)) continue;
+    for (const file of readdirSync(dir)) {
+      if (file.endsWith('.html'))
+        entries[`${dir === '.' ? '' : dir + '-'}${file.replace(/\.html$/, '')}`] = `${dir}/${file}`;
+    }
+  }
+  return entries;
+}
 
 // A cross-origin isolated page may share memory with its workers, which is how Pause stops a
 // running kernel at once (see src/runtime/browser/worker-factory.ts). The task server must send
@@ -20,6 +35,7 @@ export default defineConfig({
     emptyOutDir: true,
     assetsInlineLimit: 0,
     target: 'es2022',
+    rollupOptions: { input: pages() },
   },
   worker: { format: 'es' },
   server: {

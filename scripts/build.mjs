@@ -36,6 +36,28 @@ try {
       await build({ root, logLevel: 'warn', configFile: join(root, 'vite.config.ts') });
     });
   }
+  if (existsSync(join(root, 'src', 'widget', 'loader.ts'))) {
+    await step('widget loader', async () => {
+      const { build } = await import('vite');
+      // A classic script with no exports: an IIFE that adds nothing to the host page's globals.
+      await build({
+        root,
+        logLevel: 'warn',
+        configFile: false,
+        build: {
+          outDir: join(root, 'dist', 'public'),
+          emptyOutDir: false,
+          target: 'es2019',
+          lib: {
+            entry: join(root, 'src', 'widget', 'loader.ts'),
+            formats: ['iife'],
+            name: 'unused',
+            fileName: () => 'widget.js',
+          },
+        },
+      });
+    });
+  }
   process.stderr.write(`build: finished in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 } catch (err) {
   process.stderr.write(`build: failed: ${err instanceof Error ? err.message : err}\n`);

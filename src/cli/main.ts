@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { registerKernel } from './commands/kernel.js';
 import { registerLedger } from './commands/ledger.js';
+import { registerSite } from './commands/site.js';
 import { registerProject } from './commands/project.js';
 import { registerPublish } from './commands/publish.js';
 import { registerResults } from './commands/results.js';
@@ -28,6 +29,7 @@ registerStatus(program);
 registerResults(program);
 registerVolunteer(program);
 registerLedger(program);
+registerSite(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -25,6 +25,8 @@ export interface ProjectInfo {
   name: string;
   description: string;
   units: UnitCounts;
+  /** Whether its validated outputs are public (GET /projects/:id/outputs), e.g. the demo picture. */
+  picture: boolean;
 }
 export interface CreateProjectResponse {
   id: string;

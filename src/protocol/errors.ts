@@ -33,6 +33,10 @@ export const ErrorCatalogue = {
     status: 401,
     message: 'The result submission is not signed by the key this volunteer registered (header x-sc-signature)',
   },
+  SC_SITE_UNKNOWN: {
+    status: 400,
+    message: 'No such site key; create one with `sparecycles site create --origin <url>`',
+  },
   SC_KEY_INVALID: { status: 400, message: 'publicKey must be an ECDSA P-256 public key, SPKI DER in base64' },
   SC_INTERNAL: { status: 500, message: 'Internal server error' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -1,12 +1,15 @@
 // Assembles the Fastify app: the API under /api/v1, the built client as static files, and
 // the lease-expiry stage.
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { API_PREFIX } from '../protocol/api.js';
 import { ApiError, installErrorHandling } from './api-error.js';
 import type { ServerContext } from './context.js';
 import { batchRoutes } from './routes/batches.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { siteRoutes } from './routes/sites.js';
 import { kernelRoutes } from './routes/kernels.js';
 import { ledgerRoutes } from './routes/ledger.js';
 import { projectRoutes } from './routes/projects.js';
@@ -66,6 +69,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       batchRoutes(api, context);
       volunteerRoutes(api, context);
       workRoutes(api, context);
+      dashboardRoutes(api, context);
+      siteRoutes(api, context);
       ledgerRoutes(api, {
         ...context,
         ledger: {
@@ -92,6 +97,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         else res.header('cache-control', 'no-cache');
       },
     });
+  }
+
+  // Pages by their plain names: /dashboard, /leaderboard, /embed-demo.
+  if (options.publicDir && existsSync(options.publicDir)) {
+    for (const page of ['dashboard', 'leaderboard', 'embed-demo']) {
+      if (existsSync(join(options.publicDir, `${page}.html`))) {
+        app.get(`/${page}`, (_request, reply) => reply.sendFile(`${page}.html`));
+      }
+    }
   }
 
   const stopTransitioner = startTransitioner(options.store, context.clock, app.log, options.expiryIntervalMs);

@@ -89,7 +89,7 @@ export async function seedDemo(
     const kernel = admitKernel(new Uint8Array(readFileSync(file)));
     await store.putKernel(kernel, now);
     const id = await store.createProject(
-      { name: demo.name, description: demo.description, owner, createdAt: now },
+      { name: demo.name, description: demo.description, owner, createdAt: now, publicResults: true },
       demo.id,
     );
     const inputs = demo.inputs().map((value) => ({ bytes: jsonToBytes(value), encoding: 'json' as const }));

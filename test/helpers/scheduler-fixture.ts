@@ -10,7 +10,10 @@ export const KERNEL_HASH = 'a'.repeat(64);
 export async function schedulerFixture(units: number, policy: Partial<BatchPolicy> = {}) {
   const store = new SqliteStore(':memory:');
   await store.createPublisher('pub', 'tokenhash', 0);
-  const project = await store.createProject({ name: 'p', description: '', owner: 'pub', createdAt: 0 }, 'p');
+  const project = await store.createProject(
+    { name: 'p', description: '', owner: 'pub', createdAt: 0, publicResults: false },
+    'p',
+  );
   await store.putKernel({ hash: KERNEL_HASH, abi: 'sc1', bytes: new Uint8Array([0, 97, 115, 109]) }, 0);
   const batch = 'b_' + randomBytes(4).toString('hex');
   await store.createBatch(

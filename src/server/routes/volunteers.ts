@@ -25,6 +25,9 @@ export function volunteerRoutes(app: FastifyInstance, { store, clock }: ServerCo
     { schema: { body: registerVolunteerSchema } },
     async (request, reply) => {
       parseVolunteerKey(request.body.publicKey);
+      if (request.body.site !== undefined && !(await store.getSite(request.body.site))) {
+        throw new ApiError('SC_SITE_UNKNOWN', request.body.site);
+      }
       const secret = newVolunteerSecret();
       const volunteer = {
         id: 'v_' + randomBytes(9).toString('base64url'),
@@ -45,5 +48,11 @@ export function volunteerRoutes(app: FastifyInstance, { store, clock }: ServerCo
     return info;
   });
 
-  app.get('/leaderboard', async () => ({ volunteers: await store.leaderboard(100) }));
+  app.delete('/volunteers/me', async (request, reply) => {
+    const volunteer = await requireVolunteer(store, request);
+    await store.forgetVolunteer(volunteer.id);
+    return reply.status(204).send();
+  });
+
+  app.get('/leaderboard', async () => store.leaderboard(100));
 }

@@ -1,6 +1,9 @@
 // SQLite schema. Units keep their sending state in counters (`want`, `in_flight`, `results`)
 // so the scheduler finds needy units through one partial index.
 
+/** Bumped whenever the schema changes; a data dir from another version is refused, not mangled. */
+export const SCHEMA_VERSION = 2;
+
 export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS publishers (
   id TEXT PRIMARY KEY,
@@ -12,6 +15,13 @@ CREATE TABLE IF NOT EXISTS projects (
   name TEXT NOT NULL,
   description TEXT NOT NULL,
   owner TEXT NOT NULL REFERENCES publishers(id),
+  public_results INTEGER NOT NULL DEFAULT 0, -- validated outputs shown publicly (the demo's picture)
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sites (
+  key TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  origins TEXT NOT NULL,                -- JSON array of exact origins allowed to embed the widget
   created_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS kernels (
@@ -51,6 +61,8 @@ CREATE TABLE IF NOT EXISTS units (
   max_results INTEGER NOT NULL,
   canonical TEXT,
   accepted_alone INTEGER NOT NULL DEFAULT 0, -- validated on one trusted volunteer's result
+  done_seq INTEGER,                     -- order of validation, for live pictures and throughput
+  done_at INTEGER,
   expected BLOB,                        -- a quiz unit's known answer
   error TEXT,
   UNIQUE (batch, idx)
@@ -59,6 +71,8 @@ CREATE INDEX IF NOT EXISTS units_needy ON units (id)
   WHERE state = 'open' AND in_flight < want AND results + in_flight < max_results;
 CREATE INDEX IF NOT EXISTS units_quiz ON units (batch) WHERE state = 'quiz';
 CREATE INDEX IF NOT EXISTS units_batch_state ON units (batch, state);
+CREATE INDEX IF NOT EXISTS units_done_seq ON units (project, done_seq) WHERE done_seq IS NOT NULL;
+CREATE INDEX IF NOT EXISTS units_done_at ON units (batch, done_at) WHERE done_at IS NOT NULL;
 CREATE TABLE IF NOT EXISTS volunteers (
   id TEXT PRIMARY KEY,
   secret_hash TEXT NOT NULL UNIQUE,
@@ -90,6 +104,7 @@ CREATE TABLE IF NOT EXISTS leases (
 CREATE INDEX IF NOT EXISTS leases_active ON leases (deadline) WHERE state = 'active';
 CREATE INDEX IF NOT EXISTS leases_volunteer_pending ON leases (volunteer) WHERE outcome = 'pending';
 CREATE INDEX IF NOT EXISTS leases_unit ON leases (unit, state);
+CREATE INDEX IF NOT EXISTS leases_issued ON leases (issued_at);
 -- Append-only, hash-chained and signed (see src/server/ledger.ts); never updated or deleted.
 CREATE TABLE IF NOT EXISTS credit_ledger (
   seq INTEGER PRIMARY KEY,

@@ -2,23 +2,20 @@
 // makes a committed transaction survive `kill -9` of the server. The scheduler, validation and
 // ledger live in their own modules and meet here, in the database.
 import Database from 'better-sqlite3';
-import type {
-  BatchStatus,
-  LeaderboardEntry,
-  Lease,
-  ProjectInfo,
-  SubmitAck,
-  UnitCounts,
-  VolunteerInfo,
-} from '../../protocol/api.js';
+import type { BatchStatus, Lease, ProjectInfo, SubmitAck, UnitCounts, VolunteerInfo } from '../../protocol/api.js';
 import { loadOrCreateServerKey, type LedgerEntry, type ServerKey } from '../ledger.js';
 import { decideUnit, type QuorumDecider } from '../validator.js';
 import { cachedStatements, type Prepares } from './statement-cache.js';
+import { batchStats, COUNTS_SQL, leaderboard, listBatches, validatedOutputs } from './sqlite-dashboard.js';
 import { SqliteLedger } from './sqlite-ledger.js';
 import { leaseUnits } from './sqlite-scheduler.js';
-import { SQLITE_SCHEMA } from './sqlite-schema.js';
+import { SCHEMA_VERSION, SQLITE_SCHEMA } from './sqlite-schema.js';
 import { SqliteValidation } from './sqlite-validation.js';
 import type {
+  BatchStats,
+  LeaderboardView,
+  SiteRow,
+  ValidatedOutput,
   BatchRow,
   KernelRow,
   ProjectRow,
@@ -31,14 +28,6 @@ import type {
   UnitInput,
   VolunteerRow,
 } from './store.js';
-
-const COUNTS_SQL = `
-  SELECT COALESCE(SUM(state = 'open' AND results = 0 AND in_flight = 0), 0) AS unsent,
-         COALESCE(SUM(state = 'open' AND results = 0 AND in_flight > 0), 0) AS inFlight,
-         COALESCE(SUM(state = 'open' AND results > 0), 0) AS validating,
-         COALESCE(SUM(state = 'done'), 0) AS done,
-         COALESCE(SUM(state = 'error'), 0) AS error
-  FROM units`;
 
 export interface SqliteStoreOptions {
   /** The server's ledger key; an in-memory key when omitted (tests). */
@@ -60,7 +49,19 @@ export class SqliteStore implements Store {
     this.raw.pragma('synchronous = NORMAL');
     this.raw.pragma('busy_timeout = 5000');
     this.raw.pragma('foreign_keys = ON');
+    const version = this.raw.pragma('user_version', { simple: true }) as number;
+    const fresh = this.raw.prepare(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'`).get() as {
+      n: number;
+    };
+    if (fresh.n > 0 && version !== SCHEMA_VERSION) {
+      this.raw.close();
+      throw new Error(
+        `${file} was written by another version of Spare Cycles (schema ${version}, this one needs ${SCHEMA_VERSION}); ` +
+          'move that data dir aside and start again',
+      );
+    }
     this.raw.exec(SQLITE_SCHEMA);
+    this.raw.pragma(`user_version = ${SCHEMA_VERSION}`);
     this.db = cachedStatements(this.raw);
     this.key = options.key ?? loadOrCreateServerKey(undefined);
     this.ledger = new SqliteLedger(this.db, this.key);
@@ -92,30 +93,39 @@ export class SqliteStore implements Store {
     return row?.id;
   }
 
-  async createProject(project: Omit<ProjectRow, 'id'>, preferredId: string): Promise<string> {
+  async createProject(
+    project: Omit<ProjectRow, 'id' | 'publicResults'> & { publicResults?: boolean },
+    preferredId: string,
+  ): Promise<string> {
     return this.write(() => {
       const taken = this.db.prepare('SELECT 1 FROM projects WHERE id = ?');
       let id = preferredId;
       for (let n = 2; taken.get(id); n++) id = `${preferredId}-${n}`;
       this.db
-        .prepare('INSERT INTO projects (id, name, description, owner, created_at) VALUES (?, ?, ?, ?, ?)')
-        .run(id, project.name, project.description, project.owner, project.createdAt);
+        .prepare(
+          'INSERT INTO projects (id, name, description, owner, public_results, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        .run(id, project.name, project.description, project.owner, project.publicResults ? 1 : 0, project.createdAt);
       return id;
     });
   }
 
   async getProject(id: string): Promise<ProjectRow | undefined> {
-    return this.db
-      .prepare('SELECT id, name, description, owner, created_at AS createdAt FROM projects WHERE id = ?')
-      .get(id) as ProjectRow | undefined;
+    const row = this.db
+      .prepare(
+        `SELECT id, name, description, owner, public_results = 1 AS publicResults, created_at AS createdAt
+         FROM projects WHERE id = ?`,
+      )
+      .get(id) as (Omit<ProjectRow, 'publicResults'> & { publicResults: number }) | undefined;
+    return row && { ...row, publicResults: row.publicResults === 1 };
   }
 
   async listProjects(): Promise<ProjectInfo[]> {
     const projects = this.db
-      .prepare('SELECT id, name, description FROM projects ORDER BY created_at, id')
-      .all() as Omit<ProjectInfo, 'units'>[];
+      .prepare('SELECT id, name, description, public_results AS picture FROM projects ORDER BY created_at, id')
+      .all() as (Omit<ProjectInfo, 'units' | 'picture'> & { picture: number })[];
     const counts = this.db.prepare(`${COUNTS_SQL} WHERE project = ?`);
-    return projects.map((p) => ({ ...p, units: counts.get(p.id) as UnitCounts }));
+    return projects.map((p) => ({ ...p, picture: p.picture === 1, units: counts.get(p.id) as UnitCounts }));
   }
 
   async putKernel(kernel: KernelRow, now: number): Promise<void> {
@@ -256,13 +266,50 @@ export class SqliteStore implements Store {
       .get(id) as VolunteerInfo | undefined;
   }
 
-  async leaderboard(limit: number): Promise<LeaderboardEntry[]> {
-    return this.db
+  async leaderboard(limit: number): Promise<LeaderboardView> {
+    return leaderboard(this.db, limit);
+  }
+
+  async forgetVolunteer(id: string): Promise<void> {
+    // The secret and key are replaced by values nobody holds: the record can no longer act.
+    this.db
       .prepare(
-        `SELECT id AS volunteer, name, credit, validated FROM volunteers WHERE credit > 0
-         ORDER BY credit DESC, id LIMIT ?`,
+        `UPDATE volunteers SET name = 'forgotten', secret_hash = 'forgotten:' || id, public_key = '' WHERE id = ?`,
       )
-      .all(limit) as LeaderboardEntry[];
+      .run(id);
+  }
+
+  async createSite(site: SiteRow, now: number): Promise<void> {
+    this.db
+      .prepare('INSERT INTO sites (key, name, origins, created_at) VALUES (?, ?, ?, ?)')
+      .run(site.key, site.name, JSON.stringify(site.origins), now);
+  }
+
+  async getSite(key: string): Promise<SiteRow | undefined> {
+    const row = this.db.prepare('SELECT key, name, origins FROM sites WHERE key = ?').get(key) as
+      { key: string; name: string; origins: string } | undefined;
+    return row && { key: row.key, name: row.name, origins: JSON.parse(row.origins) as string[] };
+  }
+
+  async listProjectsOf(owner: string): Promise<ProjectInfo[]> {
+    return (await this.listProjects()).filter((p) => this.ownerOf(p.id) === owner);
+  }
+
+  private ownerOf(project: string): string | undefined {
+    return (this.db.prepare('SELECT owner FROM projects WHERE id = ?').get(project) as { owner: string } | undefined)
+      ?.owner;
+  }
+
+  async listBatches(project: string): Promise<BatchStatus[]> {
+    return listBatches(this.db, project);
+  }
+
+  async batchStats(batch: string, now: number): Promise<BatchStats> {
+    return batchStats(this.db, batch, now);
+  }
+
+  async validatedOutputs(project: string, afterSeq: number, limit: number): Promise<ValidatedOutput[]> {
+    return validatedOutputs(this.db, project, afterSeq, limit);
   }
 
   async leaseUnits(volunteer: string, max: number, projects: string[] | undefined, now: number): Promise<Lease[]> {

@@ -109,11 +109,12 @@ export class SqliteValidation {
       counting.map((r): ReturnedResult => ({ lease: r.id, output: r.output && new Uint8Array(r.output) })),
     );
     if (decision.kind === 'done') {
-      db.prepare(`UPDATE units SET state = 'done', canonical = ?, accepted_alone = ? WHERE id = ?`).run(
-        decision.canonical,
-        alone ? 1 : 0,
-        unitId,
-      );
+      db.prepare(
+        `UPDATE units SET state = 'done', canonical = ?, accepted_alone = ?, done_at = ?,
+           done_seq = (SELECT COALESCE(MAX(o.done_seq), 0) + 1 FROM units o
+                       WHERE o.project = units.project AND o.done_seq IS NOT NULL)
+         WHERE id = ?`,
+      ).run(decision.canonical, alone ? 1 : 0, now, unitId);
       for (const id of decision.valid) this.markValid(id, unitId, batch.credit, !alone, now);
       for (const id of decision.invalid) this.markInvalid(id);
       return;
@@ -194,7 +195,9 @@ export class SqliteValidation {
     const db = this.db;
     const state = db.prepare('SELECT state FROM units WHERE id = ?').get(unitId) as { state: string };
     if (state.state !== 'done') return;
-    db.prepare(`UPDATE units SET state = 'open', canonical = NULL, accepted_alone = 0 WHERE id = ?`).run(unitId);
+    db.prepare(
+      `UPDATE units SET state = 'open', canonical = NULL, accepted_alone = 0, done_seq = NULL, done_at = NULL WHERE id = ?`,
+    ).run(unitId);
     const valid = db.prepare(`SELECT id FROM leases WHERE unit = ? AND outcome = 'valid'`).all(unitId) as {
       id: string;
     }[];

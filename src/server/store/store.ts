@@ -20,6 +20,7 @@ export interface ProjectRow {
   description: string;
   owner: string;
   createdAt: number;
+  publicResults: boolean;
 }
 
 export interface KernelRow {
@@ -78,6 +79,34 @@ export interface VolunteerRow {
   publicKey: string;
 }
 
+export interface SiteRow {
+  key: string;
+  name: string;
+  /** Exact origins (scheme://host[:port]) allowed to embed the widget with this key. */
+  origins: string[];
+}
+
+export interface BatchStats {
+  bucketMs: number;
+  /** Units validated per time bucket (bucket start, epoch ms), over the last half hour. */
+  throughput: { t: number; validated: number }[];
+  activeVolunteers: number;
+  leases: number;
+  invalidRate: number;
+  errorRate: number;
+}
+
+export interface ValidatedOutput {
+  seq: number;
+  input: Uint8Array;
+  output: Uint8Array;
+}
+
+export interface LeaderboardView {
+  volunteers: LeaderboardEntry[];
+  sites: { site: string; name: string; credit: number; volunteers: number }[];
+}
+
 /** Figures that must always hold; checked by tests after crashes and fuzzing. */
 export interface StoreAudit {
   /** Leases that are both returned and still counted in flight, and the like. */
@@ -101,7 +130,10 @@ export interface Store {
   findPublisher(tokenHash: string): Promise<string | undefined>;
 
   /** Creates the project under `preferredId`, or the first free `preferredId-N`; returns the id. */
-  createProject(project: Omit<ProjectRow, 'id'>, preferredId: string): Promise<string>;
+  createProject(
+    project: Omit<ProjectRow, 'id' | 'publicResults'> & { publicResults?: boolean },
+    preferredId: string,
+  ): Promise<string>;
   getProject(id: string): Promise<ProjectRow | undefined>;
   listProjects(): Promise<ProjectInfo[]>;
 
@@ -120,7 +152,18 @@ export interface Store {
   registerVolunteer(volunteer: VolunteerRow, secretHash: string, now: number): Promise<void>;
   findVolunteer(secretHash: string): Promise<VolunteerRow | undefined>;
   volunteerInfo(id: string): Promise<VolunteerInfo | undefined>;
-  leaderboard(limit: number): Promise<LeaderboardEntry[]>;
+  leaderboard(limit: number): Promise<LeaderboardView>;
+  /** Deletes a volunteer's pseudonymous record: it can no longer sign in; its ledger entries stay. */
+  forgetVolunteer(id: string): Promise<void>;
+
+  createSite(site: SiteRow, now: number): Promise<void>;
+  getSite(key: string): Promise<SiteRow | undefined>;
+
+  listProjectsOf(owner: string): Promise<ProjectInfo[]>;
+  listBatches(project: string): Promise<BatchStatus[]>;
+  batchStats(batch: string, now: number): Promise<BatchStats>;
+  /** Validated outputs of a project whose results are public (the demo picture), in validation order. */
+  validatedOutputs(project: string, afterSeq: number, limit: number): Promise<ValidatedOutput[]>;
 
   /** Issues up to `max` leases to the volunteer, never two replicas of one unit to it. */
   leaseUnits(volunteer: string, max: number, projects: string[] | undefined, now: number): Promise<Lease[]>;
