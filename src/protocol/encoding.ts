@@ -25,15 +25,36 @@ export function isBase64(text: string): boolean {
 const encoder = new TextEncoder();
 const strictDecoder = new TextDecoder('utf-8', { fatal: true });
 
+/** Deepest nesting of arrays and objects accepted in unit inputs, quiz answers and outputs shown as JSON. */
+export const MAX_JSON_DEPTH = 64;
+
+/** How deeply `value` nests, counted without recursion (a hostile value may nest 100,000 deep). */
+export function jsonDepth(value: unknown, limit = Infinity): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    const level = depth + 1;
+    if (level > deepest) deepest = level;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) stack.push([child, level]);
+  }
+  return deepest;
+}
+
 export function jsonToBytes(value: unknown): Uint8Array {
   return encoder.encode(JSON.stringify(value));
 }
 
 /** The JSON value these bytes spell, or `undefined` when they are not UTF-8 JSON. */
 export function bytesToJson(bytes: Uint8Array): { value: unknown } | undefined {
+  let value: unknown;
   try {
-    return { value: JSON.parse(strictDecoder.decode(bytes)) };
+    value = JSON.parse(strictDecoder.decode(bytes));
   } catch {
     return undefined;
   }
+  // Nesting this deep could not be written back as JSON without exhausting the stack.
+  return jsonDepth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH ? undefined : { value };
 }

@@ -15,7 +15,9 @@ export class ApiError extends Error {
 }
 
 export function errorBody(code: ErrorCode, message: string): ErrorBody {
-  return { error: { code, message: message.replace(/\s+/g, ' ').trim() } };
+  // One line, whatever the request echoed: any whitespace or control character becomes a space.
+  const line = message.replace(/[\s\u0085\p{Cc}]+/gu, ' ').trim();
+  return { error: { code, message: line.length > 300 ? line.slice(0, 297) + '…' : line } };
 }
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {

@@ -3,9 +3,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { API_PREFIX } from '../protocol/api.js';
-import { ApiError, installErrorHandling } from './api-error.js';
+import { ErrorCatalogue } from '../protocol/errors.js';
+import { ApiError, errorBody, installErrorHandling } from './api-error.js';
 import type { ServerContext } from './context.js';
 import { batchRoutes } from './routes/batches.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -51,10 +52,32 @@ function keepRawJsonBody(api: FastifyInstance): void {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ? { level: 'info' } : false,
+    logger: options.logger
+      ? {
+          level: 'info',
+          // The event stream takes a publisher token in its query: keep it out of the logs.
+          serializers: {
+            req: (request: { method: string; url: string }) => ({
+              method: request.method,
+              url: request.url.replace(/([?&]token=)[^&]*/g, '$1…'),
+            }),
+          },
+        }
+      : false,
     bodyLimit: 1024 * 1024,
     // Refuse what the schemas forbid rather than silently dropping or converting it.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    // The router's own refusals (a malformed URL, an over-long path parameter) in our error format.
+    frameworkErrors: (error, _request, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      void (reply as unknown as FastifyReply)
+        .status(tooLong ? 404 : 400)
+        .send(
+          tooLong
+            ? errorBody('SC_NOT_FOUND', 'No such route: a path parameter is too long')
+            : errorBody('SC_BAD_REQUEST', `${ErrorCatalogue.SC_BAD_REQUEST.message}: the URL is malformed`),
+        );
+    },
     // Lets clients address the API with or without a trailing slash.
     routerOptions: { ignoreTrailingSlash: true },
   });

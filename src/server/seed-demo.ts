@@ -13,6 +13,8 @@ import type { Store } from './store/store.js';
 
 interface DemoProject {
   id: string;
+  /** Its validated outputs are public: the live picture newcomers see. */
+  picture: boolean;
   name: string;
   description: string;
   kernel: string;
@@ -27,6 +29,7 @@ const IMAGE = { width: 896, height: 640, tile: 64, maxIter: 1000 };
 export const DEMO_PROJECTS: DemoProject[] = [
   {
     id: 'mandelbrot',
+    picture: true,
     name: 'Mandelbrot',
     description:
       'Draws the Mandelbrot set tile by tile: each unit counts escape iterations for one 64×64 tile of an ' +
@@ -52,6 +55,7 @@ export const DEMO_PROJECTS: DemoProject[] = [
   },
   {
     id: 'primes',
+    picture: false,
     name: 'Prime count',
     description:
       'Counts the primes below 2³² with a segmented sieve, 67 million numbers per unit. ' +
@@ -89,7 +93,7 @@ export async function seedDemo(
     const kernel = admitKernel(new Uint8Array(readFileSync(file)));
     await store.putKernel(kernel, now);
     const id = await store.createProject(
-      { name: demo.name, description: demo.description, owner, createdAt: now, publicResults: true },
+      { name: demo.name, description: demo.description, owner, createdAt: now, publicResults: demo.picture },
       demo.id,
     );
     const inputs = demo.inputs().map((value) => ({ bytes: jsonToBytes(value), encoding: 'json' as const }));

@@ -3,7 +3,15 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { publishSchema, type PublishRequest, type PublishResponse, type ResultLine } from '../../protocol/api.js';
 import { MAX_INPUT_BYTES } from '../../protocol/abi.js';
-import { base64ToBytes, bytesToBase64, bytesToJson, isBase64, jsonToBytes } from '../../protocol/encoding.js';
+import {
+  base64ToBytes,
+  bytesToBase64,
+  bytesToJson,
+  isBase64,
+  jsonDepth,
+  jsonToBytes,
+  MAX_JSON_DEPTH,
+} from '../../protocol/encoding.js';
 import { ApiError } from '../api-error.js';
 import { requirePublisher } from '../auth.js';
 import type { ServerContext } from '../context.js';
@@ -50,6 +58,9 @@ function policyOf(body: PublishRequest): BatchPolicy {
 function quizInputs(body: PublishRequest): QuizInput[] {
   return (body.quiz ?? []).map((quiz, index) => {
     const [input] = unitInputs({ ...body, inputs: [quiz.input] }, `quiz ${index}`);
+    if (jsonDepth(quiz.output, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+      throw new ApiError('SC_INPUT_INVALID', `quiz ${index} output nests deeper than ${MAX_JSON_DEPTH} levels`);
+    }
     return { ...input!, expected: jsonToBytes(quiz.output) };
   });
 }
@@ -64,13 +75,13 @@ function unitInputs(body: PublishRequest, label = 'input'): UnitInput[] {
       }
       bytes = base64ToBytes(value);
     } else {
+      if (jsonDepth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+        throw new ApiError('SC_INPUT_INVALID', `${index} nests deeper than ${MAX_JSON_DEPTH} levels`);
+      }
       bytes = jsonToBytes(value);
     }
     if (bytes.length > MAX_INPUT_BYTES) {
-      throw new ApiError(
-        'SC_INPUT_INVALID',
-        `input ${index} is ${bytes.length} bytes; the limit is ${MAX_INPUT_BYTES}`,
-      );
+      throw new ApiError('SC_INPUT_INVALID', `${index} is ${bytes.length} bytes; the limit is ${MAX_INPUT_BYTES}`);
     }
     return { bytes, encoding: body.encoding ?? 'json' };
   });
