@@ -58,6 +58,13 @@ try {
       });
     });
   }
+  if (existsSync(join(root, 'scripts', 'build-sw.mjs'))) {
+    // Last: the service worker precaches what the steps above wrote.
+    await step('service worker', async () => {
+      const { buildServiceWorker } = await import('./build-sw.mjs');
+      await buildServiceWorker({ publicDir: join(root, 'dist', 'public') });
+    });
+  }
   process.stderr.write(`build: finished in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 } catch (err) {
   process.stderr.write(`build: failed: ${err instanceof Error ? err.message : err}\n`);

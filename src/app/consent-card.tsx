@@ -1,20 +1,20 @@
 // What clicking Start will do, said before it is clicked, with the control that does it.
+import { CpuControls } from './cpu-controls.js';
+import { wantsToRun, type RunSettings, type SessionSnapshot } from './session-snapshot.js';
 import { StateLine } from './state-line.js';
-import { ThreadPicker } from './thread-picker.js';
-import type { SessionSnapshot } from './volunteer-session.js';
 
 interface ConsentCardProps {
   snapshot: SessionSnapshot;
-  threads: number;
+  settings: RunSettings;
   cores: number;
-  onThreads(threads: number): void;
+  onSettings(change: Partial<RunSettings>): void;
   onStart(): void;
   onPause(): void;
 }
 
-export function ConsentCard({ snapshot, threads, cores, onThreads, onStart, onPause }: ConsentCardProps) {
+export function ConsentCard({ snapshot, settings, cores, onSettings, onStart, onPause }: ConsentCardProps) {
   const { activity, problem } = snapshot;
-  const active = activity !== 'ready' && activity !== 'paused';
+  const active = wantsToRun(activity);
   return (
     <section class="card consent" aria-labelledby="consent-title">
       <h2 id="consent-title">What Start does</h2>
@@ -22,31 +22,34 @@ export function ConsentCard({ snapshot, threads, cores, onThreads, onStart, onPa
         <div>
           <dt>What runs</dt>
           <dd>
-            Small WebAssembly science kernels, such as counting primes or drawing fractals, in background threads (Web
-            Workers), so this page stays responsive. Kernels have no network, files or clock.
+            Small WebAssembly science kernels (counting primes, drawing fractals) in background threads, so this page
+            stays responsive. Kernels have no network, files or clock.
           </dd>
         </div>
         <div>
           <dt>For whom</dt>
-          <dd>The projects listed below. Each result goes back to the project that published the work.</dd>
+          <dd>
+            The projects you tick under “Projects you help”; each result goes back to the project that published it.
+          </dd>
         </div>
         <div>
           <dt>How much</dt>
           <dd>
-            <ThreadPicker threads={threads} cores={cores} onChange={onThreads} />
-          </dd>
-        </div>
-        <div>
-          <dt>What is kept</dt>
-          <dd>
-            A random pseudonym and the units in progress, in this browser's storage. No account, email or tracking.
+            <CpuControls
+              threads={settings.threads}
+              cores={cores}
+              cpuPercent={settings.cpuPercent}
+              effectivePercent={active ? snapshot.cpuPercent : undefined}
+              onThreads={(threads) => onSettings({ threads })}
+              onCpuPercent={(cpuPercent) => onSettings({ cpuPercent })}
+            />
           </dd>
         </div>
         <div>
           <dt>How to stop</dt>
           <dd>
-            Click Pause or close the tab; work stops within a second. This site remembers your choice: if you leave it
-            running, it resumes when you come back.
+            Click Pause or close the tab: work stops within a second. It also pauses on a low battery (see “When to
+            run”). Your choice is remembered: left running, it resumes when you come back.
           </dd>
         </div>
       </dl>
@@ -62,6 +65,10 @@ export function ConsentCard({ snapshot, threads, cores, onThreads, onStart, onPa
         )}
         <StateLine snapshot={snapshot} />
       </div>
+      <p class="note kept">
+        <strong>What is kept:</strong> a random pseudonym, units in progress and your settings, in this browser; after
+        Start, an offline copy of this page. No account, email or tracking. “Forget me” deletes it all.
+      </p>
       {problem && (
         <p class="problem" role="alert">
           {problem}

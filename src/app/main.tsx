@@ -1,9 +1,15 @@
 // Mounts the volunteer page. Importing this starts nothing: the runtime waits for a click.
 import { render } from 'preact';
-import { VolunteerPage } from './volunteer-page.js';
 import './styles.css';
+import './shared/pages.css';
+import './volunteer.css';
+import { VolunteerPage } from './volunteer-page.js';
+
+// After "forget me" the page loads afresh rather than re-rendering: the just-unregistered service
+// worker keeps controlling this document (and would cache again) until it is navigated.
+const forgotten = () => location.reload();
 
 const root = document.getElementById('app');
 if (!root) throw new Error('index.html has no #app element');
 root.textContent = '';
-render(<VolunteerPage origin={location.origin} />, root);
+render(<VolunteerPage origin={location.origin} onForgotten={forgotten} />, root);

@@ -1,12 +1,30 @@
-// The projects a volunteer's computer would work for, with how much of their work is left.
+// The projects a volunteer's computer would work for: what each one computes, how much of its
+// work is left, and a tick box to help it or not. All are ticked until the volunteer chooses.
 import type { ProjectInfo } from '../protocol/api.js';
 
 const count = new Intl.NumberFormat();
 
-export function ProjectList({ projects, error }: { projects: ProjectInfo[] | undefined; error: string | undefined }) {
+interface ProjectListProps {
+  projects: ProjectInfo[] | undefined;
+  error: string | undefined;
+  /** Chosen project ids; undefined means all of them, including any added later. */
+  chosen: string[] | undefined;
+  onChoose(chosen: string[] | undefined): void;
+}
+
+export function ProjectList({ projects, error, chosen, onChoose }: ProjectListProps) {
+  const isChosen = (id: string) => chosen === undefined || chosen.includes(id);
+  const toggle = (id: string, on: boolean) => {
+    const all = projects?.map((p) => p.id) ?? [];
+    const base = chosen ?? all;
+    const next = on ? [...new Set([...base, id])] : base.filter((p) => p !== id);
+    // Every project ticked again means "all", so projects published later are helped too.
+    onChoose(all.every((p) => next.includes(p)) ? undefined : next);
+  };
+  const none = projects !== undefined && projects.length > 0 && projects.every((p) => !isChosen(p.id));
   return (
     <section class="card" aria-labelledby="projects-title">
-      <h2 id="projects-title">Projects you would help</h2>
+      <h2 id="projects-title">Projects you help</h2>
       {error && <p class="problem">{error}</p>}
       {projects === undefined && !error && <p class="empty">Loading the projects…</p>}
       {projects?.length === 0 && <p class="empty">No projects on this server yet.</p>}
@@ -14,16 +32,34 @@ export function ProjectList({ projects, error }: { projects: ProjectInfo[] | und
         <ul class="projects">
           {projects.map(({ id, name, description, units }) => (
             <li key={id} class="project">
-              <h3>{name}</h3>
-              {description && <p>{description}</p>}
-              <p class="counts">
-                {count.format(units.done)} done · {count.format(units.inFlight + units.validating)} in progress ·{' '}
-                {count.format(units.unsent)} waiting
-                {units.error > 0 && ` · ${count.format(units.error)} failed`}
-              </p>
+              <input
+                type="checkbox"
+                id={`project-${id}`}
+                checked={isChosen(id)}
+                aria-describedby={`project-${id}-about`}
+                onChange={(event) => toggle(id, (event.currentTarget as HTMLInputElement).checked)}
+              />
+              <div>
+                <h3>
+                  <label for={`project-${id}`}>{name}</label>
+                </h3>
+                <div id={`project-${id}-about`}>
+                  {description && <p>{description}</p>}
+                  <p class="counts">
+                    {count.format(units.done)} done · {count.format(units.inFlight + units.validating)} in progress ·{' '}
+                    {count.format(units.unsent)} waiting
+                    {units.error > 0 && ` · ${count.format(units.error)} failed`}
+                  </p>
+                </div>
+              </div>
             </li>
           ))}
         </ul>
+      )}
+      {none && (
+        <p class="problem" role="alert">
+          Tick at least one project: with none chosen, nothing runs.
+        </p>
       )}
     </section>
   );

@@ -1,37 +1,33 @@
-// What the volunteer has given so far: work done here, and what the server has validated.
-import type { SessionSnapshot } from './volunteer-session.js';
+// What the volunteer has given: work done in this browser (today and in all), the CPU time it
+// took, and what the server has validated and credited.
+import type { SessionSnapshot } from './session-snapshot.js';
+import { unitsToday } from './work-tally.js';
 
 const count = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 const credit = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
 
 export function Stats({ snapshot }: { snapshot: SessionSnapshot }) {
-  const { info, name } = snapshot;
+  const { info, tally } = snapshot;
   return (
-    <section class="card" aria-labelledby="stats-title">
-      <h2 id="stats-title">Your contribution</h2>
-      <p class="who">
-        {name ? (
-          <>
-            You are <strong data-testid="pseudonym">{name}</strong> on this server.
-          </>
-        ) : (
-          'You get a random pseudonym when you start.'
-        )}
-      </p>
-      <dl class="stats">
-        <Stat label="Units done" testId="units-done" value={count.format(snapshot.completed)} />
-        <Stat label="In flight" testId="units-in-flight" value={count.format(snapshot.running.length)} />
-        <Stat label="Uploaded" testId="uploaded" value={count.format(snapshot.uploaded)} />
-        <Stat label="Validated" testId="validated" value={count.format(info?.validated ?? 0)} />
-        <Stat label="Credit" testId="credit" value={credit.format(info?.credit ?? 0)} />
-      </dl>
-      <p class="note">
-        A result is validated, and credited, once another volunteer's copy of the same unit agrees with it.
-        {info && info.pending > 0 && ` ${count.format(info.pending)} waiting for a second opinion.`}
-        {snapshot.failed > 0 && ` ${count.format(snapshot.failed)} units failed here and were reported as errors.`}
-      </p>
-    </section>
+    <dl class="stats">
+      <Stat label="Units today" testId="units-today" value={count.format(unitsToday(tally, Date.now()))} />
+      <Stat label="Units done" testId="units-done" value={count.format(tally.total)} />
+      <Stat label="CPU time" testId="cpu-time" value={formatDuration(tally.cpuMs)} />
+      <Stat label="Uploaded" testId="uploaded" value={count.format(snapshot.uploaded)} />
+      <Stat label="Validated" testId="validated" value={count.format(info?.validated ?? 0)} />
+      <Stat label="Credit" testId="credit" value={credit.format(info?.credit ?? 0)} />
+    </dl>
   );
+}
+
+/** "0.4 s", "42 s", "7 min 05 s", "3 h 12 min": precise when small, readable when large. */
+export function formatDuration(ms: number): string {
+  if (ms < 10_000) return `${(Math.floor(ms / 100) / 10).toFixed(1)} s`;
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${String(seconds % 60).padStart(2, '0')} s`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
 
 function Stat({ label, value, testId }: { label: string; value: string; testId: string }) {

@@ -1,67 +1,105 @@
-// The volunteer page: what Start would do, the control, and what the volunteer has given.
+// The volunteer page: what Start would do and the controls, what runs right now, and what the
+// volunteer has given. A first visit shows only the first part: nothing else exists yet.
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { RunPolicies } from '../runtime/policies.js';
 import { ConsentCard } from './consent-card.js';
-import { availableCores, readConsent, readThreads, writeThreads } from './preferences.js';
+import { ContributionPanel } from './contribution-panel.js';
+import { LivePanel } from './live-panel.js';
+import { PolicySettings } from './policy-settings.js';
+import {
+  availableCores,
+  readConsent,
+  readCpuPercent,
+  readPolicies,
+  readProjects,
+  readThreads,
+  writeCpuPercent,
+  writePolicies,
+  writeProjects,
+  writeThreads,
+} from './preferences.js';
 import { ProjectList } from './project-list.js';
-import { RunningUnits } from './running-units.js';
-import { Stats } from './stats.js';
+import { wantsToRun, type RunSettings } from './session-snapshot.js';
+import { SiteNav } from './shared/site-nav.js';
 import { useProjects } from './use-projects.js';
 import { useRuntime } from './use-runtime.js';
 
 /** Other volunteers move the project counts too, but slowly. */
 const PROJECTS_REFRESH_MS = 30_000;
 
-export function VolunteerPage({ origin }: { origin: string }) {
+export function VolunteerPage({ origin, onForgotten }: { origin: string; onForgotten(): void }) {
   const cores = useMemo(() => availableCores(), []);
-  const [threads, setThreads] = useState(() => readThreads(cores));
-  const { snapshot, start, pause } = useRuntime(origin);
-  const active = snapshot.activity !== 'ready' && snapshot.activity !== 'paused';
+  const [settings, setSettings] = useState<RunSettings>(() => ({
+    threads: readThreads(cores),
+    cpuPercent: readCpuPercent(),
+    projects: readProjects(),
+  }));
+  const [policies, setPolicies] = useState<RunPolicies>(readPolicies);
+  const { snapshot, session } = useRuntime(origin, settings, policies);
+  const running = wantsToRun(snapshot.activity);
   const { projects, error } = useProjects(
-    active ? PROJECTS_REFRESH_MS : undefined,
+    running ? PROJECTS_REFRESH_MS : undefined,
     snapshot.uploaded + (snapshot.info?.validated ?? 0),
   );
 
   // The volunteer already chose to run on an earlier visit to this origin: honour it.
   useEffect(() => {
-    if (readConsent() === 'running') start(readThreads(cores));
-  }, [start, cores]);
+    if (readConsent() === 'running') void session.start();
+  }, [session]);
 
-  const names = useMemo(() => new Map(projects?.map((p) => [p.id, p.name])), [projects]);
-
-  const changeThreads = (next: number) => {
-    setThreads(next);
-    writeThreads(next);
-    // A running volunteer who turns it down (a warm laptop) should not have to pause first.
-    if (active) start(next);
+  const changeSettings = (change: Partial<RunSettings>) => {
+    const next = { ...settings, ...change };
+    if (change.threads !== undefined) writeThreads(next.threads);
+    if (change.cpuPercent !== undefined) writeCpuPercent(next.cpuPercent);
+    if ('projects' in change) writeProjects(next.projects);
+    setSettings(next);
   };
+  const changePolicies = (next: RunPolicies) => {
+    writePolicies(next);
+    setPolicies(next);
+  };
+  // Live work and the volunteer's record exist once they have started, here or on an earlier visit.
+  const started = snapshot.returning || snapshot.activity !== 'ready';
 
   return (
-    <div class="page">
+    <div class="page page-wide volunteer-page">
+      <SiteNav current="volunteer" />
       <header class="masthead">
-        <p class="wordmark">Spare Cycles</p>
         <h1>Lend your computer's idle time to science</h1>
         <p class="lede">
           Your browser runs small pieces of research computation for open projects, in the background, for as long as
           you like. Nothing to install, no account.
         </p>
       </header>
-      <main>
-        <ConsentCard
-          snapshot={snapshot}
-          threads={threads}
-          cores={cores}
-          onThreads={changeThreads}
-          onStart={() => start(threads)}
-          onPause={pause}
-        />
-        <Stats snapshot={snapshot} />
-        <RunningUnits units={snapshot.running} projectNames={names} />
-        <ProjectList projects={projects} error={error} />
+      <main class="volunteer-layout">
+        <div class="column">
+          <ConsentCard
+            snapshot={snapshot}
+            settings={settings}
+            cores={cores}
+            onSettings={changeSettings}
+            onStart={() => void session.start()}
+            onPause={() => void session.pause()}
+          />
+          {started && <LivePanel snapshot={snapshot} projects={projects} chosen={settings.projects} />}
+        </div>
+        <div class="column">
+          {started && (
+            <ContributionPanel session={session} origin={origin} snapshot={snapshot} onForgotten={onForgotten} />
+          )}
+          <ProjectList
+            projects={projects}
+            error={error}
+            chosen={settings.projects}
+            onChoose={(chosen) => changeSettings({ projects: chosen })}
+          />
+          <PolicySettings policies={policies} onChange={changePolicies} />
+        </div>
       </main>
       <footer class="footer">
         <p>
           Results are checked by sending each unit to at least two volunteers and comparing their answers. Credit is a
-          fixed amount per validated unit.
+          fixed amount per validated unit, recorded in a public ledger the server signs.
         </p>
       </footer>
     </div>

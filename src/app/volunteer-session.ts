@@ -1,84 +1,65 @@
 // What the volunteer page runs: the runtime and its browser adapters, created only when the
 // volunteer clicks Start, with the runtime's events folded into one snapshot the UI renders.
 // Free of Preact so the page stays a thin view over it.
-import type { VolunteerInfo } from '../protocol/api.js';
+//
+// Two things decide whether the runtime runs: the volunteer's choice (Start/Pause, remembered)
+// and the run policies (battery, idle-only, save-data), which hold the work while they object
+// and release it by themselves. Pausing for either stops kernels at once.
 import { sleep } from '../runtime/backoff.js';
-import { IdbStore } from '../runtime/browser/idb-store.js';
-import { BrowserWorkerFactory } from '../runtime/browser/worker-factory.js';
-import { ServerError } from '../runtime/errors.js';
-import { HttpTransport } from '../runtime/http-transport.js';
+import { effectiveCpuPercent, type PolicyDecision, type RunPolicies } from '../runtime/policies.js';
 import type { Credentials } from '../runtime/ports.js';
-import { VolunteerRuntime, type RuntimeEvent, type RuntimeState } from '../runtime/volunteer-runtime.js';
-import { writeConsent } from './preferences.js';
+import type { RuntimeEvent, RuntimeState } from '../runtime/volunteer-runtime.js';
+import { deleteLocalData, forgetServerRecord } from './forget-me.js';
+import { InfoPoller, isUnreachable, type InfoOutcome } from './info-poller.js';
+import { PolicyWatch } from './policy-watch.js';
+import { readConsent, writeConsent } from './preferences.js';
+import { RuntimeHost } from './runtime-host.js';
+import { registerServiceWorker } from './service-worker.js';
+import type { Activity, RunSettings, SessionSnapshot } from './session-snapshot.js';
+import { WorkLog } from './work-log.js';
 
-export type Activity = 'ready' | 'starting' | 'running' | 'waiting' | 'paused' | 'offline';
-
-export interface RunningUnit {
-  lease: string;
-  project: string;
-  fraction: number;
-  startedAt: number;
-}
-
-export interface SessionSnapshot {
-  activity: Activity;
-  completed: number;
-  failed: number;
-  uploaded: number;
-  running: RunningUnit[];
-  /** The volunteer's pseudonym, once registered. */
-  name: string | undefined;
-  /** Credit and validation counts as the server last reported them. */
-  info: VolunteerInfo | undefined;
-  /** The latest thing that went wrong, in words, until things go right again. */
-  problem: string | undefined;
-}
-
-const INFO_POLL_MS = 2000;
 const START_RETRY_MS = 5000;
 /** Progress arrives up to ten times a second per thread; the page need not redraw that often. */
 const PUBLISH_DELAY_MS = 100;
-
-interface Adapters {
-  store: IdbStore;
-  transport: HttpTransport;
-  workers: BrowserWorkerFactory;
-}
+const NO_PROJECTS = 'Paused: choose at least one project to help';
 
 export class VolunteerSession {
-  private snapshot: SessionSnapshot = {
-    activity: 'ready',
-    completed: 0,
-    failed: 0,
-    uploaded: 0,
-    running: [],
-    name: undefined,
-    info: undefined,
-    problem: undefined,
-  };
+  private snapshot!: SessionSnapshot;
   private readonly listeners = new Set<(snapshot: SessionSnapshot) => void>();
-  private adapters: Adapters | undefined;
-  private runtime: VolunteerRuntime | undefined;
-  private runtimeThreads = 0;
-  private detach: (() => void) | undefined;
-  private readonly carried = { completed: 0, failed: 0, uploaded: 0 };
-  private readonly running = new Map<string, RunningUnit>();
+  private readonly host: RuntimeHost;
+  private readonly work = new WorkLog();
+  private readonly policy: PolicyWatch;
+  private readonly poller: InfoPoller;
+  private readonly returning = readConsent() !== undefined;
   private credentials: Credentials | undefined;
   private runtimeState: RuntimeState = 'stopped';
+  /** The volunteer's choice: Start (true) or Pause (false). */
   private wanted = false;
+  /** The runtime is meant to run: wanted, and nothing holds it. */
+  private active = false;
   private starting = false;
   private everStarted = false;
   private offline = false;
   private problem: string | undefined;
-  private info: VolunteerInfo | undefined;
   private startAttempt = new AbortController();
-  /** Start and pause run one after the other, so a quick Pause-Start cannot interleave them. */
+  /** Starts and stops run one after the other, so a quick Pause-Start cannot interleave them. */
   private queue: Promise<void> = Promise.resolve();
-  private pollTimer: ReturnType<typeof setInterval> | undefined;
   private publishTimer: ReturnType<typeof setTimeout> | undefined;
-  private refreshing = false;
 
-  constructor(private readonly origin: string) {}
+  constructor(
+    private readonly origin: string,
+    private settings: RunSettings,
+    policies: RunPolicies,
+  ) {
+    this.host = new RuntimeHost(origin, (event) => this.handle(event));
+    this.policy = new PolicyWatch(policies, (decision) => this.applyPolicy(decision));
+    const source = () =>
+      this.host.hasAdapters && this.credentials
+        ? { transport: this.host.adapters.transport, credentials: this.credentials }
+        : undefined;
+    this.poller = new InfoPoller(source, (outcome) => this.infoArrived(outcome));
+    this.publish(true);
+  }
 
   get current(): SessionSnapshot {
     return this.snapshot;
@@ -89,44 +70,118 @@ export class VolunteerSession {
     return () => this.listeners.delete(listener);
   }
 
-  /** The volunteer clicked Start (or chose it on an earlier visit): run on `threads` threads. */
-  start(threads: number): Promise<void> {
+  /** The volunteer clicked Start (or chose it on an earlier visit). */
+  async start(): Promise<void> {
     this.wanted = true;
     this.everStarted = true;
-    this.starting = true;
     this.problem = undefined;
-    this.startAttempt = new AbortController();
     writeConsent('running');
+    void registerServiceWorker();
     this.publish(true);
-    return this.enqueue(() => this.startNow(threads, this.startAttempt.signal));
+    // The first readings (the battery's arrive asynchronously) decide whether to start at all.
+    await this.policy.start();
+    this.sync();
+    return this.queue;
   }
 
   /** Stops at once: kernels are terminated now, and their units stay buffered for later. */
   pause(): Promise<void> {
     this.wanted = false;
-    this.starting = false;
-    this.startAttempt.abort();
     writeConsent('paused');
-    // Terminating the workers happens synchronously inside stop(); the queued step only tidies up.
-    void this.runtime?.stop();
-    this.running.clear();
+    this.policy.stop();
+    this.sync();
+    return this.queue;
+  }
+
+  /** Applies changed settings to the running work without losing units in progress where possible. */
+  configure(settings: RunSettings): void {
+    const threadsChanged = settings.threads !== this.settings.threads;
+    this.settings = settings;
+    this.host.runtime?.setCpuPercent(this.cpuPercent());
+    this.host.runtime?.setProjects(this.projectFilter());
+    // A running volunteer who turns the threads down (a warm laptop) should not have to pause first.
+    if (threadsChanged && this.active) this.restart();
+    this.sync();
+  }
+
+  setPolicies(policies: RunPolicies): void {
+    this.policy.setPolicies(policies);
+  }
+
+  /** The credentials this browser registered, if any; opens local storage, so call it after a click. */
+  async identity(): Promise<Credentials | undefined> {
+    if (this.credentials) return this.credentials;
+    this.credentials = await this.host.adapters.store.getCredentials();
+    if (this.credentials) void this.poller.refresh();
     this.publish(true);
-    return this.enqueue(async () => {
-      await this.runtime?.stop();
-      this.stopPolling();
-      this.mirrorChoice({ consent: 'paused' });
-      await this.refreshInfo();
-    });
+    return this.credentials;
+  }
+
+  /** Stops everything, has the server forget this volunteer, then deletes all local data. */
+  async forget(): Promise<void> {
+    this.wanted = false;
+    this.policy.stop();
+    this.sync();
+    await this.queue;
+    const credentials = await this.identity();
+    if (credentials) await forgetServerRecord(this.origin, credentials);
+    this.poller.stop();
+    await this.host.close();
+    this.credentials = undefined;
+    await deleteLocalData();
   }
 
   /** Stops everything when the page goes away for good. */
   dispose(): void {
     this.wanted = false;
     this.startAttempt.abort();
-    void this.runtime?.stop();
-    this.stopPolling();
+    this.policy.stop();
+    void this.host.runtime?.stop();
+    this.poller.stop();
     clearTimeout(this.publishTimer);
     this.listeners.clear();
+  }
+
+  private applyPolicy(decision: PolicyDecision): void {
+    this.host.runtime?.setCpuPercent(effectiveCpuPercent(this.settings.cpuPercent, decision));
+    this.sync();
+  }
+
+  private holdReason(): string | undefined {
+    const decision = this.policy.decision;
+    if (!decision.run) return decision.reason;
+    return this.settings.projects?.length === 0 ? NO_PROJECTS : undefined;
+  }
+
+  /** Starts or stops the runtime to match the volunteer's choice and the policies. */
+  private sync(): void {
+    const run = this.wanted && this.holdReason() === undefined;
+    if (run && !this.active) {
+      this.active = true;
+      this.restart();
+    } else if (!run && this.active) {
+      this.active = false;
+      this.starting = false;
+      this.startAttempt.abort();
+      // Terminating the workers happens synchronously inside stop(); the queued step only tidies up.
+      void this.host.runtime?.stop();
+      this.work.clear();
+      void this.enqueue(async () => {
+        await this.host.runtime?.stop();
+        this.poller.stop();
+        this.host.mirrorChoice(this.wanted ? 'running' : 'paused', this.settings.threads);
+        await this.poller.refresh();
+      });
+    }
+    this.publish(true);
+  }
+
+  private restart(): void {
+    this.starting = true;
+    this.startAttempt.abort();
+    this.startAttempt = new AbortController();
+    const signal = this.startAttempt.signal;
+    void this.enqueue(() => this.startNow(signal));
   }
 
   private enqueue(step: () => Promise<void>): Promise<void> {
@@ -137,15 +192,14 @@ export class VolunteerSession {
     return this.queue;
   }
 
-  private async startNow(threads: number, signal: AbortSignal): Promise<void> {
+  private async startNow(signal: AbortSignal): Promise<void> {
     if (signal.aborted) return;
-    const adapters = (this.adapters ??= {
-      store: new IdbStore(),
-      transport: new HttpTransport(this.origin),
-      workers: new BrowserWorkerFactory(),
+    const runtime = await this.host.runtimeFor({
+      threads: this.settings.threads,
+      cpuPercent: this.cpuPercent(),
+      projects: this.projectFilter(),
     });
-    if (this.runtime && this.runtimeThreads !== threads) await this.retireRuntime();
-    const runtime = (this.runtime ??= this.createRuntime(adapters, threads));
+    this.work.clear();
     while (!signal.aborted) {
       try {
         await runtime.start();
@@ -158,84 +212,52 @@ export class VolunteerSession {
         await sleep(START_RETRY_MS, signal);
       }
     }
-    this.starting = false;
-    // Pause may have been clicked while we were registering.
-    if (signal.aborted || !this.wanted) {
+    // Pause (or a policy) may have stopped us while we were registering.
+    if (signal.aborted || !this.active) {
       await runtime.stop();
       this.publish(true);
       return;
     }
-    this.mirrorChoice({ consent: 'running', threads });
-    this.startPolling();
+    this.starting = false;
+    this.host.mirrorChoice('running', this.settings.threads);
+    this.poller.start();
     this.publish(true);
   }
 
-  private createRuntime(adapters: Adapters, threads: number): VolunteerRuntime {
-    const runtime = new VolunteerRuntime({ ...adapters, threads });
-    this.runtimeThreads = threads;
-    this.detach = runtime.on((event) => this.handle(event));
-    return runtime;
+  private cpuPercent(): number {
+    return effectiveCpuPercent(this.settings.cpuPercent, this.policy.decision);
   }
 
-  /** Service workers cannot read localStorage, so the choice is mirrored where they can. */
-  private mirrorChoice(choice: { consent: 'running' | 'paused'; threads?: number }): void {
-    const store = this.adapters?.store;
-    if (!store) return;
-    // Best effort: localStorage already holds what the page itself needs.
-    void store.putSetting('consent', choice.consent).catch(() => {});
-    if (choice.threads !== undefined) void store.putSetting('threads', choice.threads).catch(() => {});
-  }
-
-  /** Replaces the runtime when the thread count changed, keeping the page's running totals. */
-  private async retireRuntime(): Promise<void> {
-    const old = this.runtime!;
-    // close(), not stop(): two runtimes must not upload the same outbox side by side.
-    await old.close();
-    this.detach?.();
-    this.carried.completed += old.stats.completed;
-    this.carried.failed += old.stats.failed;
-    this.carried.uploaded += old.stats.uploaded;
-    this.runtime = undefined;
+  private projectFilter(): string[] | undefined {
+    return this.settings.projects?.length ? this.settings.projects : undefined;
   }
 
   private handle(event: RuntimeEvent): void {
+    this.work.note(event);
     switch (event.type) {
       case 'state':
         this.runtimeState = event.state;
         if (event.state === 'stopped') {
-          this.running.clear();
+          this.work.clear();
           // The runtime stopped on its own (the server refused our results): show it as paused.
-          if (this.wanted && !this.starting) {
+          if (this.active && !this.starting) {
             this.wanted = false;
-            this.stopPolling();
+            this.active = false;
+            this.policy.stop();
+            this.poller.stop();
           }
         }
         break;
       case 'unit-start':
         this.offline = false;
-        this.running.set(event.lease.lease, {
-          lease: event.lease.lease,
-          project: event.lease.project,
-          fraction: 0,
-          startedAt: Date.now(),
-        });
-        break;
-      case 'unit-progress': {
-        const unit = this.running.get(event.lease);
-        if (unit) this.running.set(event.lease, { ...unit, fraction: event.fraction });
-        break;
-      }
-      case 'unit-stopped':
-        this.running.delete(event.lease);
         break;
       case 'unit-done':
-        this.running.delete(event.lease);
         if (!event.ok) this.problem = `A unit of ${event.project} failed: ${event.error ?? 'unknown error'}`;
         break;
       case 'uploaded':
         if (this.offline) this.problem = undefined;
         this.offline = false;
-        void this.refreshInfo();
+        void this.poller.refresh();
         break;
       case 'offline':
         this.offline = true;
@@ -244,45 +266,23 @@ export class VolunteerSession {
       case 'error':
         this.problem = event.message;
         break;
+      default:
+        break;
     }
-    this.publish(
-      event.type === 'state' ||
-        event.type === 'unit-done' ||
-        event.type === 'unit-start' ||
-        event.type === 'unit-stopped',
-    );
+    this.publish(event.type !== 'unit-progress' && event.type !== 'uploaded');
   }
 
-  private startPolling(): void {
-    this.stopPolling();
-    void this.refreshInfo();
-    this.pollTimer = setInterval(() => void this.refreshInfo(), INFO_POLL_MS);
-  }
-
-  private stopPolling(): void {
-    clearInterval(this.pollTimer);
-    this.pollTimer = undefined;
-  }
-
-  private async refreshInfo(): Promise<void> {
-    if (!this.credentials || !this.adapters || this.refreshing) return;
-    this.refreshing = true;
-    try {
-      this.info = await this.adapters.transport.me(this.credentials);
-      if (this.offline) this.problem = undefined;
-      this.offline = false;
-    } catch (err) {
-      if (isUnreachable(err)) this.offline = true;
-    } finally {
-      this.refreshing = false;
-    }
+  private infoArrived(outcome: InfoOutcome): void {
+    if (outcome === 'ok' && this.offline) this.problem = undefined;
+    if (outcome !== 'refused') this.offline = outcome === 'unreachable';
     this.publish(false);
   }
 
   private activity(): Activity {
     if (!this.wanted) return this.everStarted ? 'paused' : 'ready';
+    if (this.holdReason()) return 'held';
     if (this.offline) return 'offline';
-    if (this.starting) return 'starting';
+    if (this.starting || !this.active) return 'starting';
     return this.runtimeState === 'idle' ? 'waiting' : 'running';
   }
 
@@ -294,23 +294,20 @@ export class VolunteerSession {
     }
     clearTimeout(this.publishTimer);
     this.publishTimer = undefined;
-    const stats = this.runtime?.stats;
+    const decision = this.policy.decision;
     this.snapshot = {
       activity: this.activity(),
-      completed: this.carried.completed + (stats?.completed ?? 0),
-      failed: this.carried.failed + (stats?.failed ?? 0),
-      uploaded: this.carried.uploaded + (stats?.uploaded ?? 0),
-      running: [...this.running.values()],
+      returning: this.returning,
+      ...this.host.totals,
+      running: this.work.units,
       name: this.credentials?.name,
-      info: this.info,
+      hasIdentity: this.credentials !== undefined,
+      info: this.poller.info,
       problem: this.problem,
+      policyNote: this.wanted ? (this.holdReason() ?? decision.reason) : undefined,
+      cpuPercent: this.cpuPercent(),
+      tally: this.work.tally,
     };
     for (const listener of this.listeners) listener(this.snapshot);
   }
-}
-
-/** True for failures that mean "no network or server down", as opposed to a refusal. */
-function isUnreachable(err: unknown): boolean {
-  if (err instanceof ServerError) return err.status >= 500 || err.status === 408 || err.status === 429;
-  return err instanceof TypeError;
 }

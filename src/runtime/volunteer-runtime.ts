@@ -8,27 +8,12 @@ import { Backoff, sleep } from './backoff.js';
 import { AbortError, ServerError } from './errors.js';
 import { KernelCache } from './kernel-cache.js';
 import { Outbox } from './outbox.js';
-import type { Credentials, OutboxEntry, RuntimeStore, Transport, WorkerFactory } from './ports.js';
+import type { Credentials, OutboxEntry } from './ports.js';
+import { checkRuntimeOptions, type RuntimeOptions } from './runtime-options.js';
+import { Throttle } from './throttle.js';
 import { WorkerPool } from './worker-pool.js';
 
-export interface RuntimeOptions {
-  transport: Transport;
-  store: RuntimeStore;
-  workers: WorkerFactory;
-  threads: number;
-  /** Only work for these projects (all when empty). */
-  projects?: string[];
-  /** Stop leasing after this many units; finish once they are uploaded. */
-  maxUnits?: number;
-  /** Finish when the server has no work and everything is uploaded. */
-  exitWhenIdle?: boolean;
-  /** Site key the volunteer registers through (widget attribution). */
-  site?: string;
-  /** Units leased beyond one per thread, so a thread never waits on the network. */
-  prefetch?: number;
-  idlePollMs?: { min: number; max: number };
-  now?: () => number;
-}
+export type { RuntimeOptions } from './runtime-options.js';
 
 export type RuntimeState = 'stopped' | 'running' | 'idle' | 'finished';
 
@@ -60,6 +45,8 @@ export class VolunteerRuntime {
   private readonly pool: WorkerPool;
   private readonly kernels: KernelCache;
   private readonly outbox: Outbox;
+  private readonly throttle: Throttle;
+  private projects: string[] | undefined;
   private readonly claimed = new Set<string>();
   /** Units finished in this session: a listing read before one finished must not run it again. */
   private readonly finishedUnits = new Set<string>();
@@ -73,12 +60,9 @@ export class VolunteerRuntime {
   readonly done: Promise<void>;
 
   constructor(private readonly options: RuntimeOptions) {
-    if (!Number.isInteger(options.threads) || options.threads < 1 || options.threads > 256) {
-      throw new RangeError(`threads must be an integer from 1 to 256, got ${options.threads}`);
-    }
-    if (options.maxUnits !== undefined && (!Number.isInteger(options.maxUnits) || options.maxUnits < 1)) {
-      throw new RangeError(`maxUnits must be a positive integer, got ${options.maxUnits}`);
-    }
+    checkRuntimeOptions(options);
+    this.throttle = new Throttle(options.cpuPercent ?? 100, { now: () => this.now(), sleep });
+    this.projects = options.projects;
     this.pool = new WorkerPool(options.workers);
     this.kernels = new KernelCache(options.store, options.transport);
     this.outbox = new Outbox(options.store, options.transport, () => this.credentials!, {
@@ -102,6 +86,20 @@ export class VolunteerRuntime {
   on(listener: (event: RuntimeEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  get cpuPercent(): number {
+    return this.throttle.percent;
+  }
+
+  /** Changes the CPU share; threads resting between units recompute their rest from it. */
+  setCpuPercent(percent: number): void {
+    this.throttle.set(percent);
+  }
+
+  /** Changes the projects worked for from the next lease on; units already buffered still run. */
+  setProjects(projects: string[] | undefined): void {
+    this.projects = projects;
   }
 
   /** The volunteer's identity, registering one with the server on first use. */
@@ -173,7 +171,8 @@ export class VolunteerRuntime {
       idle.reset();
       if (this.state === 'idle') this.setState('running');
       try {
-        await this.runUnit(lease);
+        const busyMs = await this.runUnit(lease);
+        await this.throttle.rest(busyMs, signal);
       } catch (err) {
         const message = (err as Error).message;
         this.emit({ type: 'unit-stopped', lease: lease.lease, reason: message });
@@ -216,7 +215,7 @@ export class VolunteerRuntime {
     if (maxUnits !== undefined) want = Math.min(want, maxUnits - this.stats.leased);
     if (want <= 0) return 0;
     try {
-      const leases = await this.options.transport.lease(await this.identity(), want, this.options.projects);
+      const leases = await this.options.transport.lease(await this.identity(), want, this.projects);
       // Buffered durably before any of them is relied on.
       await this.options.store.putUnits(leases);
       this.stats.leased += leases.length;
@@ -229,10 +228,12 @@ export class VolunteerRuntime {
     }
   }
 
-  private async runUnit(lease: Lease): Promise<void> {
+  /** Runs one unit and stores its outcome; returns how long it kept its thread busy. */
+  private async runUnit(lease: Lease): Promise<number> {
     this.emit({ type: 'unit-start', lease });
-    const started = this.now();
     const kernel = await this.kernels.get(lease.kernel);
+    // Timed from here: fetching the kernel is not CPU time, so it neither counts nor earns a rest.
+    const started = this.now();
     const outcome = await this.pool.run(
       { kernelHash: lease.kernel, kernel, input: base64ToBytes(lease.input), maxOutputBytes: MAX_OUTPUT_BYTES },
       { timeoutMs: lease.maxRunSeconds * 1000 },
@@ -263,6 +264,7 @@ export class VolunteerRuntime {
       ...(outcome.ok ? {} : { error: outcome.error.message }),
     });
     void this.outbox.flush();
+    return elapsedMs;
   }
 
   /** With maxUnits or exitWhenIdle, finishes once nothing is left to run or upload. */

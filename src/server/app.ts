@@ -10,6 +10,7 @@ import { ApiError, errorBody, installErrorHandling } from './api-error.js';
 import type { ServerContext } from './context.js';
 import { batchRoutes } from './routes/batches.js';
 import { dashboardRoutes } from './routes/dashboard.js';
+import { demoSiteRoutes } from './routes/demo-site.js';
 import { siteRoutes } from './routes/sites.js';
 import { kernelRoutes } from './routes/kernels.js';
 import { ledgerRoutes } from './routes/ledger.js';
@@ -26,6 +27,8 @@ export interface AppOptions {
   clock?: () => number;
   logger?: boolean;
   expiryIntervalMs?: number;
+  /** Data dir, for the demo widget site's key (GET /api/v1/demo-site). */
+  dataDir?: string;
 }
 
 declare module 'fastify' {
@@ -94,6 +97,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       workRoutes(api, context);
       dashboardRoutes(api, context);
       siteRoutes(api, context);
+      demoSiteRoutes(api, context, options.dataDir);
       ledgerRoutes(api, {
         ...context,
         ledger: {
@@ -115,6 +119,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         // flag that unwinds a running kernel at once (terminate() alone lags in Chromium).
         res.header('cross-origin-opener-policy', 'same-origin');
         res.header('cross-origin-embedder-policy', 'require-corp');
+        // The widget is loaded and framed by other sites, including isolated ones.
+        if (/widget\.js$|[/\\]widget[/\\]/.test(path)) res.header('cross-origin-resource-policy', 'cross-origin');
         // Hashed build assets never change; the HTML shell and service worker always revalidate.
         if (/[/\\]assets[/\\]/.test(path)) res.header('cache-control', 'public, max-age=31536000, immutable');
         else res.header('cache-control', 'no-cache');

@@ -6,6 +6,7 @@ import { buildApp } from './app.js';
 import { loadOrCreateServerKey, type ServerKey } from './ledger.js';
 import { DB_FILE, PUBLIC_DIR } from './paths.js';
 import { seedDemo } from './seed-demo.js';
+import { localOrigins, seedDemoSite } from './seed-demo-site.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
 
@@ -39,6 +40,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   if (options.demo) demoToken = (await seedDemo(store, options.dataDir)).token;
   const app = await buildApp({
     store,
+    dataDir: options.dataDir,
     publicDir: options.publicDir ?? PUBLIC_DIR,
     logger: options.logger ?? false,
   });
@@ -46,6 +48,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  // The demo widget site allows this server's own origins; the port is known only now.
+  if (options.demo) await seedDemoSite(store, options.dataDir, localOrigins(port));
   const server: RunningServer = {
     url: `http://127.0.0.1:${port}`,
     app,

@@ -1,0 +1,98 @@
+// Validated units per 10-second bucket over the last half hour, drawn by uPlot. The chart is made
+// once and fed new data each frame (re-creating it every second would flicker and leak canvases).
+import { useEffect, useMemo, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import type { BatchStats } from './dashboard-api.js';
+
+const WINDOW_MS = 30 * 60_000;
+const HEIGHT = 150;
+
+/** Every bucket of the window, empty ones as zero (the server leaves them out), x in seconds. */
+export function throughputSeries(stats: BatchStats, at: number): [number[], number[]] {
+  const bucket = stats.bucketMs;
+  const last = Math.floor(at / bucket) * bucket;
+  const first = last - WINDOW_MS + bucket;
+  const byStart = new Map(stats.throughput.map((b) => [b.t, b.validated]));
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let t = first; t <= last; t += bucket) {
+    xs.push(t / 1000);
+    ys.push(byStart.get(t) ?? 0);
+  }
+  return [xs, ys];
+}
+
+/** The page's own colours, so the chart follows light and dark mode. */
+function themeColour(name: string, fallback: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+}
+
+function withAlpha(hex: string, alpha: number): string {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+  if (!m) return hex;
+  return `rgba(${parseInt(m[1]!, 16)}, ${parseInt(m[2]!, 16)}, ${parseInt(m[3]!, 16)}, ${alpha})`;
+}
+
+function chartOptions(width: number): uPlot.Options {
+  const accent = themeColour('--accent', '#1d5c4f');
+  const muted = themeColour('--muted', '#4f5c56');
+  const line = themeColour('--line', '#dde3dd');
+  const axis = { stroke: muted, grid: { stroke: line, width: 1 }, ticks: { stroke: line, width: 1 } };
+  return {
+    width,
+    height: HEIGHT,
+    legend: { show: false },
+    cursor: { drag: { x: false, y: false } },
+    scales: { y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.15))] } },
+    axes: [axis, { ...axis, size: 40 }],
+    series: [
+      {},
+      {
+        label: 'Validated per 10 s',
+        stroke: accent,
+        fill: withAlpha(accent, 0.35),
+        width: 1,
+        paths: uPlot.paths.bars!({ size: [0.9, 40] }),
+        points: { show: false },
+      },
+    ],
+  };
+}
+
+export function ThroughputChart({ stats, at }: { stats: BatchStats; at: number }) {
+  const box = useRef<HTMLDivElement>(null);
+  const chart = useRef<uPlot | undefined>(undefined);
+  const data = useMemo(() => throughputSeries(stats, at), [stats, at]);
+  const latest = useRef(data);
+  latest.current = data;
+
+  useEffect(() => {
+    const element = box.current;
+    if (!element) return undefined;
+    const plot = new uPlot(chartOptions(Math.max(200, element.clientWidth)), latest.current, element);
+    chart.current = plot;
+    const resize = new ResizeObserver(() =>
+      plot.setSize({ width: Math.max(200, element.clientWidth), height: HEIGHT }),
+    );
+    resize.observe(element);
+    return () => {
+      resize.disconnect();
+      plot.destroy();
+      chart.current = undefined;
+    };
+  }, []);
+
+  useEffect(() => {
+    chart.current?.setData(data);
+  }, [data]);
+
+  const total = data[1].reduce((sum, n) => sum + n, 0);
+  const peak = Math.max(0, ...data[1]);
+  const summary = `${total} units validated in the last 30 minutes; at most ${peak} in one 10-second interval`;
+  return (
+    <figure class="chart">
+      <figcaption class="chart-caption">Validated per 10 s, last 30 min</figcaption>
+      <div class="chart-box" ref={box} role="img" aria-label={summary} />
+    </figure>
+  );
+}

@@ -1,0 +1,54 @@
+// The volunteer's credit and validation counts as the server reports them: polled while the
+// work runs, and fetched once more after each upload and on pause.
+import type { VolunteerInfo } from '../protocol/api.js';
+import { ServerError } from '../runtime/errors.js';
+import type { Credentials, Transport } from '../runtime/ports.js';
+
+const POLL_MS = 2000;
+
+export type InfoOutcome = 'ok' | 'unreachable' | 'refused';
+
+export class InfoPoller {
+  info: VolunteerInfo | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private refreshing = false;
+
+  constructor(
+    /** Where to ask, once there is an identity; undefined before. */
+    private readonly source: () => { transport: Transport; credentials: Credentials } | undefined,
+    private readonly report: (outcome: InfoOutcome) => void,
+  ) {}
+
+  start(): void {
+    this.stop();
+    void this.refresh();
+    this.timer = setInterval(() => void this.refresh(), POLL_MS);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Fetches now, unless a fetch is already under way. */
+  async refresh(): Promise<void> {
+    const source = this.source();
+    if (!source || this.refreshing) return;
+    this.refreshing = true;
+    let outcome: InfoOutcome = 'ok';
+    try {
+      this.info = await source.transport.me(source.credentials);
+    } catch (err) {
+      outcome = isUnreachable(err) ? 'unreachable' : 'refused';
+    } finally {
+      this.refreshing = false;
+    }
+    this.report(outcome);
+  }
+}
+
+/** True for failures that mean "no network or server down", as opposed to a refusal. */
+export function isUnreachable(err: unknown): boolean {
+  if (err instanceof ServerError) return err.status >= 500 || err.status === 408 || err.status === 429;
+  return err instanceof TypeError;
+}

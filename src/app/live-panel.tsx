@@ -1,0 +1,54 @@
+// Right now: the units computing with their progress, the pace over the last half hour, and the
+// picture of a chosen project that draws one as its results are validated.
+import { useEffect, useState } from 'preact/hooks';
+import type { ProjectInfo } from '../protocol/api.js';
+import { MandelbrotPicture } from './shared/mandelbrot-picture.js';
+import { RunningUnits } from './running-units.js';
+import type { SessionSnapshot } from './session-snapshot.js';
+import { ThroughputChart } from './throughput-chart.js';
+import { perMinute } from './work-tally.js';
+
+const count = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+/** The chart moves on by itself even when no unit finishes. */
+const CHART_TICK_MS = 15_000;
+
+interface LivePanelProps {
+  snapshot: SessionSnapshot;
+  projects: ProjectInfo[] | undefined;
+  /** Chosen project ids; undefined means all. */
+  chosen: string[] | undefined;
+}
+
+export function LivePanel({ snapshot, projects, chosen }: LivePanelProps) {
+  useTicks(CHART_TICK_MS);
+  const now = Date.now();
+  const names = new Map(projects?.map((p) => [p.id, p.name]));
+  // Pictures of the projects this volunteer helps: the one a running unit belongs to first.
+  const runningProjects = new Set(snapshot.running.map((u) => u.project));
+  const pictures = (projects ?? [])
+    .filter((p) => p.picture && (chosen === undefined || chosen.includes(p.id)))
+    .sort((a, b) => Number(runningProjects.has(b.id)) - Number(runningProjects.has(a.id)));
+  const picture = pictures[0];
+  return (
+    <section class="card live-panel" aria-labelledby="live-title">
+      <div class="card-title-row">
+        <h2 id="live-title">Right now</h2>
+        <p class="in-flight">
+          <span data-testid="units-in-flight">{count.format(snapshot.running.length)}</span> in flight
+        </p>
+      </div>
+      <RunningUnits units={snapshot.running} projectNames={names} />
+      <ThroughputChart perMinute={perMinute(snapshot.tally, now)} />
+      {picture && <MandelbrotPicture project={picture.id} title={`${picture.name}, drawn by volunteers`} />}
+    </section>
+  );
+}
+
+/** Re-renders every `ms`, so time-based views move on while nothing else changes. */
+function useTicks(ms: number): void {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setTick((n) => n + 1), ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+}

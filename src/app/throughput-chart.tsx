@@ -1,0 +1,50 @@
+// Units finished per minute over the last half hour, as a row of bars. Plain SVG: thirty
+// rectangles do not need a charting library on the page every volunteer loads.
+import { CHART_MINUTES } from './work-tally.js';
+
+const WIDTH = 300;
+const HEIGHT = 60;
+const GAP = 2;
+
+export function ThroughputChart({ perMinute }: { perMinute: number[] }) {
+  const peak = Math.max(0, ...perMinute);
+  const scale = Math.max(1, peak);
+  const latest = perMinute.at(-1) ?? 0;
+  const total = perMinute.reduce((sum, n) => sum + n, 0);
+  const bar = WIDTH / perMinute.length;
+  const summary =
+    `Units finished per minute over the last ${CHART_MINUTES} minutes: ${total} in all, ` +
+    `at most ${peak} in one minute, ${latest} this minute.`;
+  return (
+    <figure class="throughput">
+      <svg
+        class="throughput-chart"
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        preserveAspectRatio="none"
+        role="img"
+        aria-label={summary}
+        data-testid="throughput-chart"
+      >
+        <line class="throughput-axis" x1={0} y1={HEIGHT - 0.5} x2={WIDTH} y2={HEIGHT - 0.5} />
+        {perMinute.map((n, i) =>
+          n === 0 ? null : (
+            <rect
+              key={i}
+              class="throughput-bar"
+              x={i * bar + GAP / 2}
+              width={bar - GAP}
+              y={HEIGHT - (n / scale) * (HEIGHT - 4)}
+              height={(n / scale) * (HEIGHT - 4)}
+            />
+          ),
+        )}
+      </svg>
+      <figcaption class="throughput-caption">
+        <span>{CHART_MINUTES} min ago</span>
+        <span>
+          Units per minute (peak {peak}) · now {latest}
+        </span>
+      </figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,73 @@
+// The volunteer's receipts, kept current: loaded once an identity is known in this session and
+// topped up (only the new ones) whenever the server reports more credit.
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { fetchReceipts, type ReceiptSet } from './receipts.js';
+import type { VolunteerSession } from './volunteer-session.js';
+
+export interface ReceiptsView {
+  receipts: ReceiptSet | undefined;
+  /** Known after a load: this browser has never registered, so there is nothing to show. */
+  noIdentity: boolean;
+  error: string | undefined;
+  loading: boolean;
+  /** Loads (or tops up) now; resolves to the full set. Opens local storage: call it from a click. */
+  load(): Promise<ReceiptSet | undefined>;
+}
+
+/** Credit moves in bursts as a batch validates; one top-up per burst is plenty. */
+const TOP_UP_DELAY_MS = 1000;
+
+export function useReceipts(session: VolunteerSession, origin: string, hasIdentity: boolean, credit: number) {
+  const [receipts, setReceipts] = useState<ReceiptSet | undefined>(undefined);
+  const [noIdentity, setNoIdentity] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [loading, setLoading] = useState(false);
+  const latest = useRef<ReceiptSet | undefined>(undefined);
+  const inFlight = useRef<Promise<ReceiptSet | undefined> | undefined>(undefined);
+
+  const load = useCallback((): Promise<ReceiptSet | undefined> => {
+    inFlight.current ??= (async () => {
+      setLoading(true);
+      try {
+        const credentials = await session.identity();
+        if (!credentials) {
+          setNoIdentity(true);
+          return undefined;
+        }
+        const known = latest.current;
+        const after = known?.entries.at(-1)?.seq ?? 0;
+        const fresh = await fetchReceipts(origin, credentials.secret, after);
+        const merged = known ? { ...fresh, entries: [...known.entries, ...fresh.entries] } : fresh;
+        latest.current = merged;
+        setReceipts(merged);
+        setError(undefined);
+        return merged;
+      } catch (err) {
+        setError(`Could not load your receipts: ${(err as Error).message}`);
+        return latest.current;
+      } finally {
+        setLoading(false);
+        inFlight.current = undefined;
+      }
+    })();
+    return inFlight.current;
+  }, [session, origin]);
+
+  // A top-up already scheduled is left alone: restarting it on every change would starve it
+  // while credit keeps arriving faster than the delay.
+  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => {
+    if (!hasIdentity || pending.current !== undefined) return;
+    pending.current = setTimeout(
+      () => {
+        pending.current = undefined;
+        void load();
+      },
+      latest.current ? TOP_UP_DELAY_MS : 0,
+    );
+  }, [hasIdentity, credit, load]);
+  useEffect(() => () => clearTimeout(pending.current), []);
+
+  const view: ReceiptsView = { receipts, noIdentity, error, loading, load };
+  return view;
+}

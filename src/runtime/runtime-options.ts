@@ -1,0 +1,35 @@
+// What a VolunteerRuntime is built from, checked up front: a bad option throws a RangeError
+// that names it, before anything is leased or started.
+import type { RuntimeStore, Transport, WorkerFactory } from './ports.js';
+import { checkCpuPercent } from './throttle.js';
+
+export interface RuntimeOptions {
+  transport: Transport;
+  store: RuntimeStore;
+  workers: WorkerFactory;
+  threads: number;
+  /** Share of each thread's time spent computing, 1–100 (default 100): the rest is idle gaps between units. */
+  cpuPercent?: number;
+  /** Only work for these projects (all when empty). */
+  projects?: string[];
+  /** Stop leasing after this many units; finish once they are uploaded. */
+  maxUnits?: number;
+  /** Finish when the server has no work and everything is uploaded. */
+  exitWhenIdle?: boolean;
+  /** Site key the volunteer registers through (widget attribution). */
+  site?: string;
+  /** Units leased beyond one per thread, so a thread never waits on the network. */
+  prefetch?: number;
+  idlePollMs?: { min: number; max: number };
+  now?: () => number;
+}
+
+export function checkRuntimeOptions(options: RuntimeOptions): void {
+  if (!Number.isInteger(options.threads) || options.threads < 1 || options.threads > 256) {
+    throw new RangeError(`threads must be an integer from 1 to 256, got ${options.threads}`);
+  }
+  if (options.maxUnits !== undefined && (!Number.isInteger(options.maxUnits) || options.maxUnits < 1)) {
+    throw new RangeError(`maxUnits must be a positive integer, got ${options.maxUnits}`);
+  }
+  if (options.cpuPercent !== undefined) checkCpuPercent(options.cpuPercent);
+}
