@@ -4,6 +4,8 @@
 export interface KernelJob {
   /** SHA-256 of the module, the worker's compile-cache key. */
   kernelHash: string;
+  /** Which ABI the kernel follows (default sc1): sc1 exports, or a wasm32-wasi program. */
+  abi?: string;
   /** The module's bytes; omitted when this worker has compiled that hash before. */
   kernel?: Uint8Array;
   input: Uint8Array;

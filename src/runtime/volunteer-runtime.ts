@@ -235,7 +235,13 @@ export class VolunteerRuntime {
     // Timed from here: fetching the kernel is not CPU time, so it neither counts nor earns a rest.
     const started = this.now();
     const outcome = await this.pool.run(
-      { kernelHash: lease.kernel, kernel, input: base64ToBytes(lease.input), maxOutputBytes: MAX_OUTPUT_BYTES },
+      {
+        kernelHash: lease.kernel,
+        abi: lease.abi,
+        kernel,
+        input: base64ToBytes(lease.input),
+        maxOutputBytes: MAX_OUTPUT_BYTES,
+      },
       { timeoutMs: lease.maxRunSeconds * 1000 },
       {
         progress: (fraction) => this.emit({ type: 'unit-progress', lease: lease.lease, fraction }),
