@@ -5,7 +5,8 @@
 // It precaches the app shell only: index.html, the assets it loads (followed through their
 // imports, so the dashboard's and leaderboard's bundles are not downloaded by volunteers), the
 // manifest and the icons. Kernels are cached at run time, forever, by their content hash.
-// The page registers it only after the volunteer clicks Start (src/app/service-worker.ts).
+// The page registers it only after the volunteer clicks Start (src/app/service-worker.ts), and a
+// new version waits for the volunteer's Reload rather than taking over while units run.
 //
 // Usable from scripts/build.mjs (`buildServiceWorker({ publicDir })`) or on its own:
 // `node scripts/build-sw.mjs [publicDir]`.
@@ -53,9 +54,11 @@ export async function buildServiceWorker({ publicDir }) {
     babelPresetEnvTargets: ['chrome >= 111', 'firefox >= 111', 'safari >= 16.4'],
     // Hashed file names change with their content: no revision query needed to fetch them fresh.
     dontCacheBustURLsMatching: /^assets\//,
-    // A new version takes over at once: the shell is small and the page holds no state the
-    // worker must hand over (units and results live in IndexedDB).
-    skipWaiting: true,
+    // A new version never takes over by itself: it waits until the volunteer clicks "Reload to
+    // update" (src/app/service-worker.ts), which posts {type: 'SKIP_WAITING'}; generateSW adds
+    // the listener for that message when skipWaiting is false. A unit in progress is never cut off.
+    skipWaiting: false,
+    // The first version controls the page at once (there is no older one to wait for).
     clientsClaim: true,
     cleanupOutdatedCaches: true,
     // The volunteer page only: /dashboard and /leaderboard still need the network.

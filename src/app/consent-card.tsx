@@ -10,9 +10,10 @@ interface ConsentCardProps {
   onSettings(change: Partial<RunSettings>): void;
   onStart(): void;
   onPause(): void;
+  onTakeOver(): void;
 }
 
-export function ConsentCard({ snapshot, settings, cores, onSettings, onStart, onPause }: ConsentCardProps) {
+export function ConsentCard({ snapshot, settings, cores, onSettings, onStart, onPause, onTakeOver }: ConsentCardProps) {
   const { activity, problem } = snapshot;
   const active = wantsToRun(activity);
   return (
@@ -54,7 +55,11 @@ export function ConsentCard({ snapshot, settings, cores, onSettings, onStart, on
         </div>
       </dl>
       <div class="controls">
-        {active ? (
+        {activity === 'elsewhere' ? (
+          <button type="button" class="button primary" onClick={onTakeOver}>
+            Take over
+          </button>
+        ) : active ? (
           <button type="button" class="button secondary" onClick={onPause}>
             Pause
           </button>

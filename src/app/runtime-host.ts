@@ -83,7 +83,8 @@ export class RuntimeHost {
     this.made = undefined;
   }
 
-  private async retire(): Promise<void> {
+  /** Closes the runtime (its outbox too), keeping the store and the totals; the next start makes another. */
+  async retire(): Promise<void> {
     const old = this.current;
     if (!old) return;
     // close(), not stop(): two runtimes must not upload the same outbox side by side.

@@ -2,10 +2,21 @@
 // is registered only once the volunteer has clicked Start: registering it is a download and a
 // background worker, and nothing of the kind may happen before that click. workbox-window is
 // imported on demand for the same reason: it is not part of the first page load.
+//
+// A new version never takes over by itself (the worker does not skipWaiting): it waits, and the
+// page offers "Reload to update". Only the volunteer's click tells it to skip waiting, and the
+// page reloads once it controls the page, so a unit in progress is never cut off by an update.
+import type { Workbox } from 'workbox-window';
 
 const SW_URL = '/sw.js';
+/** A page left running for days still hears of new versions. */
+const UPDATE_CHECK_MS = 60 * 60 * 1000;
 
 let registering: Promise<void> | undefined;
+let workbox: Workbox | undefined;
+let updateTimer: ReturnType<typeof setInterval> | undefined;
+let updateReady = false;
+const updateListeners = new Set<(ready: boolean) => void>();
 
 /** Registers the service worker (once per page); failures only cost the offline shell. */
 export function registerServiceWorker(): Promise<void> {
@@ -13,7 +24,13 @@ export function registerServiceWorker(): Promise<void> {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return Promise.resolve();
   registering ??= import('workbox-window')
     .then(async ({ Workbox }) => {
-      await new Workbox(SW_URL).register();
+      const wb = new Workbox(SW_URL);
+      // A new version installed and waits for this page (its own update check, another tab's, or
+      // one already waiting when the page loaded).
+      wb.addEventListener('waiting', () => setUpdateReady(true));
+      workbox = wb;
+      await wb.register();
+      updateTimer ??= setInterval(() => void wb.update().catch(() => {}), UPDATE_CHECK_MS);
     })
     .catch((err: unknown) => {
       console.warn('Spare Cycles: the offline shell is not available:', err);
@@ -21,11 +38,45 @@ export function registerServiceWorker(): Promise<void> {
   return registering;
 }
 
+/** Calls `listener` with whether a new version waits, now and whenever that changes. */
+export function onUpdateReady(listener: (ready: boolean) => void): () => void {
+  updateListeners.add(listener);
+  listener(updateReady);
+  return () => updateListeners.delete(listener);
+}
+
+/** The volunteer clicked Reload: the waiting version takes over, then the page reloads under it. */
+export async function reloadToUpdate(): Promise<void> {
+  const registration = await navigator.serviceWorker?.getRegistration();
+  // Another tab already let it take over: this page only needs to load afresh.
+  if (!workbox || !registration?.waiting) {
+    location.reload();
+    return;
+  }
+  let reloaded = false;
+  workbox.addEventListener('controlling', () => {
+    if (reloaded) return;
+    reloaded = true;
+    location.reload();
+  });
+  workbox.messageSkipWaiting();
+}
+
 export async function unregisterServiceWorker(): Promise<void> {
   // A registration still under way would otherwise complete after this and survive it.
   await registering;
   registering = undefined;
+  workbox = undefined;
+  clearInterval(updateTimer);
+  updateTimer = undefined;
+  setUpdateReady(false);
   if (!('serviceWorker' in navigator)) return;
   const registrations = await navigator.serviceWorker.getRegistrations();
   await Promise.all(registrations.map((registration) => registration.unregister()));
+}
+
+function setUpdateReady(ready: boolean): void {
+  if (updateReady === ready) return;
+  updateReady = ready;
+  for (const listener of updateListeners) listener(ready);
 }

@@ -5,8 +5,9 @@ import type { WorkTally } from './work-tally.js';
 /**
  * `held`: the volunteer chose to run, but a run policy (battery, idle-only, save-data) or an
  * empty project choice keeps the work paused for now; it resumes by itself.
+ * `elsewhere`: another tab of this browser computes; this one offers to take over.
  */
-export type Activity = 'ready' | 'starting' | 'running' | 'waiting' | 'paused' | 'held' | 'offline';
+export type Activity = 'ready' | 'starting' | 'running' | 'waiting' | 'paused' | 'held' | 'offline' | 'elsewhere';
 
 /** What the volunteer set: how many threads, what share of them, for which projects. */
 export interface RunSettings {
@@ -49,5 +50,5 @@ export interface SessionSnapshot {
 
 /** True while the volunteer wants the work to run (even if a policy holds it right now). */
 export function wantsToRun(activity: Activity): boolean {
-  return activity !== 'ready' && activity !== 'paused';
+  return activity !== 'ready' && activity !== 'paused' && activity !== 'elsewhere';
 }

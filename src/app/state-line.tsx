@@ -20,6 +20,8 @@ export function describeActivity(snapshot: SessionSnapshot): string {
       return `${snapshot.policyNote ?? 'Paused'}. It resumes by itself.`;
     case 'offline':
       return 'Offline: finished results are kept and will be sent when the server is back.';
+    case 'elsewhere':
+      return 'Spare Cycles is running in another tab. Take over to run it here instead.';
   }
 }
 

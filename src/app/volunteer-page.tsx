@@ -21,6 +21,7 @@ import {
 import { ProjectList } from './project-list.js';
 import { wantsToRun, type RunSettings } from './session-snapshot.js';
 import { SiteNav } from './shared/site-nav.js';
+import { UpdatePrompt } from './update-prompt.js';
 import { useProjects } from './use-projects.js';
 import { useRuntime } from './use-runtime.js';
 
@@ -64,6 +65,7 @@ export function VolunteerPage({ origin, onForgotten }: { origin: string; onForgo
   return (
     <div class="page page-wide volunteer-page">
       <SiteNav current="volunteer" />
+      <UpdatePrompt computing={snapshot.running.length > 0} />
       <header class="masthead">
         <h1>Lend your computer's idle time to science</h1>
         <p class="lede">
@@ -80,6 +82,7 @@ export function VolunteerPage({ origin, onForgotten }: { origin: string; onForgo
             onSettings={changeSettings}
             onStart={() => void session.start()}
             onPause={() => void session.pause()}
+            onTakeOver={() => void session.start(true)}
           />
           {started && <LivePanel snapshot={snapshot} projects={projects} chosen={settings.projects} />}
         </div>

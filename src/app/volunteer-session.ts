@@ -5,15 +5,22 @@
 // Two things decide whether the runtime runs: the volunteer's choice (Start/Pause, remembered)
 // and the run policies (battery, idle-only, save-data), which hold the work while they object
 // and release it by themselves. Pausing for either stops kernels at once.
+//
+// One tab computes per browser profile: the runtime runs only while this tab holds the compute
+// lock (TabLock). A tab that finds it taken shows that the work runs elsewhere, with Take over;
+// a tab the lock is taken from stops at once and says the same.
 import { sleep } from '../runtime/backoff.js';
 import { effectiveCpuPercent, type PolicyDecision, type RunPolicies } from '../runtime/policies.js';
 import type { Credentials } from '../runtime/ports.js';
+import { TabLock, type TabEvent } from '../runtime/browser/tab-lock.js';
 import type { RuntimeEvent, RuntimeState } from '../runtime/volunteer-runtime.js';
 import { deleteLocalData, forgetServerRecord } from './forget-me.js';
 import { InfoPoller, isUnreachable, type InfoOutcome } from './info-poller.js';
+import { requestPersistentStorage } from './persist-storage.js';
 import { PolicyWatch } from './policy-watch.js';
 import { readConsent, writeConsent } from './preferences.js';
 import { RuntimeHost } from './runtime-host.js';
+import { SessionNotes } from './session-notes.js';
 import { registerServiceWorker } from './service-worker.js';
 import type { Activity, RunSettings, SessionSnapshot } from './session-snapshot.js';
 import { WorkLog } from './work-log.js';
@@ -35,12 +42,14 @@ export class VolunteerSession {
   private runtimeState: RuntimeState = 'stopped';
   /** The volunteer's choice: Start (true) or Pause (false). */
   private wanted = false;
+  /** Another tab of this browser computes (holds the lock); this one waits for Take over. */
+  private elsewhere = false;
+  private readonly tabs = new TabLock((event) => this.tabEvent(event));
   /** The runtime is meant to run: wanted, and nothing holds it. */
   private active = false;
   private starting = false;
   private everStarted = false;
-  private offline = false;
-  private problem: string | undefined;
+  private readonly notes = new SessionNotes();
   private startAttempt = new AbortController();
   /** Starts and stops run one after the other, so a quick Pause-Start cannot interleave them. */
   private queue: Promise<void> = Promise.resolve();
@@ -58,6 +67,8 @@ export class VolunteerSession {
         ? { transport: this.host.adapters.transport, credentials: this.credentials }
         : undefined;
     this.poller = new InfoPoller(source, (outcome) => this.infoArrived(outcome));
+    // A volunteer who chose before hears whether another tab computes (a channel, not the lock).
+    if (this.returning) this.tabs.listen();
     this.publish(true);
   }
 
@@ -70,14 +81,30 @@ export class VolunteerSession {
     return () => this.listeners.delete(listener);
   }
 
-  /** The volunteer clicked Start (or chose it on an earlier visit). */
-  async start(): Promise<void> {
+  /**
+   * The volunteer clicked Start (or chose it on an earlier visit), or Take over (`takeOver`): this
+   * tab computes only if it gets the compute lock, which Take over takes from the tab holding it.
+   */
+  async start(takeOver = false): Promise<void> {
     this.wanted = true;
     this.everStarted = true;
-    this.problem = undefined;
+    this.notes.problem = undefined;
     writeConsent('running');
     void registerServiceWorker();
+    void requestPersistentStorage();
     this.publish(true);
+    const mine = await this.tabs.acquire(takeOver);
+    if (!this.wanted) {
+      // Paused (or lost a takeover) while waiting for the lock.
+      if (mine && !this.active) this.tabs.release();
+      return this.queue;
+    }
+    this.elsewhere = !mine;
+    if (!mine) {
+      this.wanted = false;
+      this.publish(true);
+      return this.queue;
+    }
     // The first readings (the battery's arrive asynchronously) decide whether to start at all.
     await this.policy.start();
     this.sync();
@@ -90,6 +117,7 @@ export class VolunteerSession {
     writeConsent('paused');
     this.policy.stop();
     this.sync();
+    this.tabs.release();
     return this.queue;
   }
 
@@ -127,6 +155,7 @@ export class VolunteerSession {
     if (credentials) await forgetServerRecord(this.origin, credentials);
     this.poller.stop();
     await this.host.close();
+    this.tabs.close();
     this.credentials = undefined;
     await deleteLocalData();
   }
@@ -137,9 +166,25 @@ export class VolunteerSession {
     this.startAttempt.abort();
     this.policy.stop();
     void this.host.runtime?.stop();
+    this.tabs.close();
     this.poller.stop();
     clearTimeout(this.publishTimer);
     this.listeners.clear();
+  }
+
+  /** Another tab took the lock from this one, computes, or stopped (or closed). */
+  private tabEvent(event: TabEvent): void {
+    if (event === 'free' && !this.elsewhere) return;
+    // Free: nothing computes any more; this tab runs again when its volunteer says so.
+    this.elsewhere = event !== 'free';
+    if (event === 'lost') {
+      // Taken over: stop at once, and leave the outbox to the tab that computes now.
+      this.wanted = false;
+      this.policy.stop();
+      this.sync();
+      void this.enqueue(() => this.host.retire());
+    }
+    this.publish(true);
   }
 
   private applyPolicy(decision: PolicyDecision): void {
@@ -169,7 +214,8 @@ export class VolunteerSession {
       void this.enqueue(async () => {
         await this.host.runtime?.stop();
         this.poller.stop();
-        this.host.mirrorChoice(this.wanted ? 'running' : 'paused', this.settings.threads);
+        // Taken over by another tab: the volunteer's choice is still "running", and that tab says so.
+        if (!this.elsewhere) this.host.mirrorChoice(this.wanted ? 'running' : 'paused', this.settings.threads);
         await this.poller.refresh();
       });
     }
@@ -186,7 +232,7 @@ export class VolunteerSession {
 
   private enqueue(step: () => Promise<void>): Promise<void> {
     this.queue = this.queue.then(step).catch((err: unknown) => {
-      this.problem = (err as Error).message;
+      this.notes.problem = (err as Error).message;
       this.publish(true);
     });
     return this.queue;
@@ -206,8 +252,8 @@ export class VolunteerSession {
         this.credentials = await runtime.identity();
         break;
       } catch (err) {
-        this.offline = isUnreachable(err);
-        this.problem = `Could not start: ${(err as Error).message}. Trying again shortly.`;
+        this.notes.offline = isUnreachable(err);
+        this.notes.problem = `Could not start: ${(err as Error).message}. Trying again shortly.`;
         this.publish(true);
         await sleep(START_RETRY_MS, signal);
       }
@@ -234,6 +280,7 @@ export class VolunteerSession {
 
   private handle(event: RuntimeEvent): void {
     this.work.note(event);
+    this.notes.note(event);
     switch (event.type) {
       case 'state':
         this.runtimeState = event.state;
@@ -245,26 +292,12 @@ export class VolunteerSession {
             this.active = false;
             this.policy.stop();
             this.poller.stop();
+            this.tabs.release();
           }
         }
         break;
-      case 'unit-start':
-        this.offline = false;
-        break;
-      case 'unit-done':
-        if (!event.ok) this.problem = `A unit of ${event.project} failed: ${event.error ?? 'unknown error'}`;
-        break;
       case 'uploaded':
-        if (this.offline) this.problem = undefined;
-        this.offline = false;
         void this.poller.refresh();
-        break;
-      case 'offline':
-        this.offline = true;
-        this.problem = `The server cannot be reached (${event.message}); results are kept and sent later.`;
-        break;
-      case 'error':
-        this.problem = event.message;
         break;
       default:
         break;
@@ -273,15 +306,15 @@ export class VolunteerSession {
   }
 
   private infoArrived(outcome: InfoOutcome): void {
-    if (outcome === 'ok' && this.offline) this.problem = undefined;
-    if (outcome !== 'refused') this.offline = outcome === 'unreachable';
+    this.notes.infoArrived(outcome);
     this.publish(false);
   }
 
   private activity(): Activity {
+    if (this.elsewhere && !this.wanted) return 'elsewhere';
     if (!this.wanted) return this.everStarted ? 'paused' : 'ready';
     if (this.holdReason()) return 'held';
-    if (this.offline) return 'offline';
+    if (this.notes.offline) return 'offline';
     if (this.starting || !this.active) return 'starting';
     return this.runtimeState === 'idle' ? 'waiting' : 'running';
   }
@@ -303,7 +336,7 @@ export class VolunteerSession {
       name: this.credentials?.name,
       hasIdentity: this.credentials !== undefined,
       info: this.poller.info,
-      problem: this.problem,
+      problem: this.notes.problem,
       policyNote: this.wanted ? (this.holdReason() ?? decision.reason) : undefined,
       cpuPercent: this.cpuPercent(),
       tally: this.work.tally,
