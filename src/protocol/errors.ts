@@ -23,7 +23,7 @@ export const ErrorCatalogue = {
   SC_PROJECT_UNKNOWN: { status: 404, message: 'No such project; list projects with GET /api/v1/projects' },
   SC_PROJECT_EXISTS: { status: 409, message: 'A project with that id exists already; choose another name' },
   SC_KERNEL_UNKNOWN: { status: 404, message: 'No such kernel; upload it first with `sparecycles kernel add`' },
-  SC_KERNEL_INVALID: { status: 422, message: 'The kernel is not a valid module for the sc1 ABI' },
+  SC_KERNEL_INVALID: { status: 422, message: 'The kernel is not a valid module for the sc1 or wasi ABI' },
   SC_BATCH_UNKNOWN: { status: 404, message: 'No such batch' },
   SC_INPUT_INVALID: { status: 422, message: 'A work unit input is invalid' },
   SC_LEASE_UNKNOWN: { status: 404, message: 'No such lease; it may belong to another server' },

@@ -1,6 +1,9 @@
 // Messages between the runtime and a kernel worker (carried by comlink in the browser and on
 // Node). Errors cross the boundary as data so the pool can report them without guessing.
 
+/** Memory a kernel may grow to before the watchdog stops it, unless the job says otherwise. */
+export const DEFAULT_MAX_MEMORY_BYTES = 512 * 1024 * 1024;
+
 export interface KernelJob {
   /** SHA-256 of the module, the worker's compile-cache key. */
   kernelHash: string;
@@ -10,32 +13,48 @@ export interface KernelJob {
   kernel?: Uint8Array;
   input: Uint8Array;
   maxOutputBytes: number;
+  /** Linear-memory ceiling (default DEFAULT_MAX_MEMORY_BYTES): past it the run fails with kind 'memory'. */
+  maxMemoryBytes?: number;
   /** Last checkpoint of this unit, handed to the kernel's `resume` export before `run`. */
   resumeState?: Uint8Array;
 }
 
-export type KernelErrorKind = 'trap' | 'abort' | 'status' | 'abi' | 'output-too-large' | 'timeout' | 'crash';
+export type KernelErrorKind = 'trap' | 'abort' | 'status' | 'abi' | 'output-too-large' | 'memory' | 'timeout' | 'crash';
 
 export interface KernelFailure {
   kind: KernelErrorKind;
   message: string;
 }
 
-export type KernelOutcome = { ok: true; output: Uint8Array } | { ok: false; error: KernelFailure };
+/** `restedMs`: time the worker spent blocked by the in-unit CPU throttle (not CPU time). */
+export type KernelOutcome = ({ ok: true; output: Uint8Array } | { ok: false; error: KernelFailure }) & {
+  restedMs?: number;
+};
 
 export interface KernelCallbacks {
   progress(fraction: number): void;
   checkpoint(state: Uint8Array): void;
 }
 
+/** Slots of the optional shared control array passed to `connect`. */
+export const CONTROL_STOP = 0;
+/** CPU percent (1–100) the running kernel is duty-cycled to; 0 means "use setCpuPercent's value". */
+export const CONTROL_CPU = 1;
+export const CONTROL_SLOTS = 2;
+
 /** What a kernel worker exposes. A worker runs one job at a time. */
 export interface KernelWorkerApi {
   /**
-   * Sets, once per worker, where the running job's progress and checkpoints go. `stop` is an
-   * optional shared flag the host sets to 1 before terminating the worker: the kernel is
-   * unwound at its next progress report instead of running on (Chromium lets a terminated
-   * busy worker run for up to two seconds). Needs SharedArrayBuffer (cross-origin isolation).
+   * Sets, once per worker, where the running job's progress and checkpoints go. `control` is an
+   * optional shared Int32Array (needs SharedArrayBuffer, i.e. cross-origin isolation):
+   * slot CONTROL_STOP is set to 1 (and notified) by the host before terminating the worker, so
+   * the kernel is unwound at its next progress report instead of running on (Chromium lets a
+   * terminated busy worker run for up to two seconds); slot CONTROL_CPU, when present and
+   * non-zero, is the live CPU percent, read at every progress report even mid-unit (a running
+   * kernel blocks the worker's event loop, so messages reach it only between units).
    */
-  connect(callbacks: KernelCallbacks, stop?: Int32Array): void;
+  connect(callbacks: KernelCallbacks, control?: Int32Array): void;
+  /** CPU percent for in-unit duty-cycling; without a shared control slot it applies from the next unit. */
+  setCpuPercent(percent: number): void;
   run(job: KernelJob): Promise<KernelOutcome>;
 }

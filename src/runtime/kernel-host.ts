@@ -1,7 +1,12 @@
 // Runs one sc1 kernel on one input. Environment-free: used inside browser Web Workers and Node
 // worker_threads alike (never on a page's main thread).
 import { checkKernelAbi } from '../protocol/abi.js';
-import type { KernelCallbacks, KernelFailure, KernelOutcome } from '../protocol/worker.js';
+import {
+  DEFAULT_MAX_MEMORY_BYTES,
+  type KernelCallbacks,
+  type KernelFailure,
+  type KernelOutcome,
+} from '../protocol/worker.js';
 
 interface Sc1Exports {
   memory: WebAssembly.Memory;
@@ -29,7 +34,11 @@ function readAsString(memory: WebAssembly.Memory, ptr: number): string {
 export interface RunOptions {
   maxOutputBytes: number;
   resumeState?: Uint8Array | undefined;
+  /** Linear-memory ceiling, checked at every progress report and checkpoint and after the run. */
+  maxMemoryBytes?: number | undefined;
 }
+
+const MiB = 1024 * 1024;
 
 /** Instantiates the module, feeds it the input and returns its output bytes (copied). */
 export async function runKernel(
@@ -40,13 +49,29 @@ export async function runKernel(
 ): Promise<KernelOutcome> {
   const abi = checkKernelAbi(module);
   if (!abi.ok) return { ok: false, error: { kind: 'abi', message: `kernel ${abi.reason}` } };
+  if (abi.abi !== 'sc1')
+    return { ok: false, error: { kind: 'abi', message: `kernel follows the ${abi.abi} ABI, not sc1` } };
 
   let memory: WebAssembly.Memory | undefined;
+  const maxMemory = options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES;
+  /** The watchdog's memory check: unwinds the kernel (as abort does) once it holds too much. */
+  const checkMemory = () => {
+    const size = memory?.buffer.byteLength ?? 0;
+    if (size <= maxMemory) return;
+    throw new KernelFault({
+      kind: 'memory',
+      message: `kernel memory grew to ${Math.ceil(size / MiB)} MiB, over the limit of ${Math.floor(maxMemory / MiB)} MiB`,
+    });
+  };
   const imports = {
     sc: {
-      progress: (fraction: number) => callbacks.progress?.(Math.min(1, Math.max(0, +fraction || 0))),
+      progress: (fraction: number) => {
+        checkMemory();
+        callbacks.progress?.(Math.min(1, Math.max(0, +fraction || 0)));
+      },
       checkpoint: (ptr: number, len: number) => {
         if (!memory) return;
+        checkMemory();
         callbacks.checkpoint?.(new Uint8Array(memory.buffer, ptr >>> 0, len >>> 0).slice());
       },
     },
@@ -75,6 +100,7 @@ export async function runKernel(
       exports.resume(write(options.resumeState), options.resumeState.length);
     }
     const status = exports.run(write(input), input.length);
+    checkMemory();
     if (status !== 0) return { ok: false, error: { kind: 'status', message: `kernel returned status ${status}` } };
     const len = exports.output_len() >>> 0;
     if (len > options.maxOutputBytes) {

@@ -1,21 +1,77 @@
-// The object a kernel worker exposes over comlink: compiles each kernel once per thread and
-// runs jobs with the kernel host.
-import type { KernelCallbacks, KernelJob, KernelOutcome, KernelWorkerApi } from '../protocol/worker.js';
+// The object a kernel worker exposes over comlink: compiles each kernel once per thread, runs
+// jobs with the kernel host, and duty-cycles long units from inside their progress reports.
+import {
+  CONTROL_CPU,
+  CONTROL_STOP,
+  type KernelCallbacks,
+  type KernelJob,
+  type KernelOutcome,
+  type KernelWorkerApi,
+} from '../protocol/worker.js';
 import { runKernel } from './kernel-host.js';
+import { runWasiKernel } from './wasi-host.js';
+import { checkCpuPercent, restAfter } from './throttle.js';
 
 const PROGRESS_INTERVAL_MS = 100;
+/** Busy time gathered before the in-unit throttle blocks: shorter slices would cost more than they save. */
+export const MIN_BUSY_SLICE_MS = 20;
+/**
+ * Units shorter than this are left to the gaps between units (throttle.ts): only a long unit is
+ * duty-cycled from inside, starting with a rest that pays for all its work so far. Short units
+ * then keep running at full speed and the thread stays idle between them.
+ */
+export const LONG_UNIT_MS = 3000;
 
-export function createKernelWorkerApi(): KernelWorkerApi {
+export interface KernelWorkerApiOptions {
+  /** Busy time after which a unit counts as long (default LONG_UNIT_MS). */
+  longUnitMs?: number;
+}
+
+/** A way to block this thread (Atomics.wait on shared memory), or undefined where there is none. */
+function privateWaitCell(): Int32Array | undefined {
+  return typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+}
+
+export function createKernelWorkerApi({ longUnitMs = LONG_UNIT_MS }: KernelWorkerApiOptions = {}): KernelWorkerApi {
   const modules = new Map<string, Promise<WebAssembly.Module>>();
   let callbacks: KernelCallbacks = { progress() {}, checkpoint() {} };
-  let stop: Int32Array | undefined;
+  let control: Int32Array | undefined;
+  let cpuPercent = 100;
+  const waitCell = privateWaitCell();
   const checkStop = () => {
-    if (stop && Atomics.load(stop, 0) !== 0) throw new Error('stopped by the host');
+    if (control && Atomics.load(control, CONTROL_STOP) !== 0) throw new Error('stopped by the host');
   };
+  const currentPercent = () => {
+    const shared = control && control.length > CONTROL_CPU ? Atomics.load(control, CONTROL_CPU) : 0;
+    return shared > 0 ? shared : cpuPercent;
+  };
+
+  /**
+   * In-unit duty cycle: after `busy` ms of work, blocks for busy·(100/p − 1) ms. It waits on the
+   * host's stop slot when there is one, so a pause (or a CPU change, which the host notifies)
+   * wakes it at once. Returns the time spent blocked.
+   */
+  const rest = (busy: number): number => {
+    const cell = control ?? waitCell;
+    if (!cell) return 0;
+    const slot = control ? CONTROL_STOP : 0;
+    const started = performance.now();
+    for (;;) {
+      checkStop();
+      const remaining = restAfter(busy, currentPercent()) - (performance.now() - started);
+      if (remaining <= 0) break;
+      Atomics.wait(cell, slot, 0, remaining);
+    }
+    return performance.now() - started;
+  };
+
   return {
-    connect(listener: KernelCallbacks, stopFlag?: Int32Array): void {
+    connect(listener: KernelCallbacks, controlArray?: Int32Array): void {
       callbacks = listener;
-      stop = stopFlag;
+      control = controlArray;
+    },
+    setCpuPercent(percent: number): void {
+      cpuPercent = checkCpuPercent(percent);
     },
     async run(job: KernelJob): Promise<KernelOutcome> {
       let compiled = modules.get(job.kernelHash);
@@ -33,11 +89,20 @@ export function createKernelWorkerApi(): KernelWorkerApi {
         modules.delete(job.kernelHash);
         return { ok: false, error: { kind: 'abi', message: `kernel does not compile: ${(err as Error).message}` } };
       }
+      let restedMs = 0;
+      const started = performance.now();
+      let busySince = started;
       // Kernels may report progress in a tight loop; crossing threads that often would cost more
       // than the work, so forward at most one report per interval.
       let lastReport = 0;
       const progress = (fraction: number) => {
         checkStop();
+        const clock = performance.now();
+        if (currentPercent() >= 100) busySince = clock;
+        else if (clock - busySince >= MIN_BUSY_SLICE_MS && clock - started - restedMs >= longUnitMs) {
+          restedMs += rest(clock - busySince);
+          busySince = performance.now();
+        }
         const now = Date.now();
         if (now - lastReport < PROGRESS_INTERVAL_MS && fraction < 1) return;
         lastReport = now;
@@ -47,12 +112,18 @@ export function createKernelWorkerApi(): KernelWorkerApi {
         checkStop();
         void callbacks.checkpoint(state);
       };
-      return runKernel(
+      const host = job.abi === 'wasi' ? runWasiKernel : runKernel;
+      const outcome = await host(
         module,
         job.input,
-        { maxOutputBytes: job.maxOutputBytes, resumeState: job.resumeState },
+        {
+          maxOutputBytes: job.maxOutputBytes,
+          maxMemoryBytes: job.maxMemoryBytes,
+          resumeState: job.resumeState,
+        },
         { progress, checkpoint },
       );
+      return restedMs > 0 ? { ...outcome, restedMs } : outcome;
     },
   };
 }

@@ -49,6 +49,13 @@ export interface RuntimeStore {
   removeFromOutbox(leases: string[]): Promise<void>;
   getKernel(hash: string): Promise<Uint8Array | undefined>;
   putKernel(hash: string, bytes: Uint8Array): Promise<void>;
+  /** The last state a unit's kernel saved with `sc.checkpoint`, replacing any earlier one (durably). */
+  putCheckpoint(lease: string, state: Uint8Array): Promise<void>;
+  getCheckpoint(lease: string): Promise<Uint8Array | undefined>;
+  /** Forgets a unit's checkpoint; finishUnit and dropUnit do this too. */
+  dropCheckpoint(lease: string): Promise<void>;
+  /** Told which leases are running now, so space-saving eviction never touches their data. */
+  setRunning?(leases: readonly string[]): void;
 }
 
 /** One isolated thread that runs kernels (a Web Worker or a worker_threads Worker). */
@@ -59,6 +66,8 @@ export interface KernelWorker {
   terminate(): void;
   /** Sets (replacing any earlier one) the listener called if the thread dies on its own. */
   onCrash(listener: (reason: string) => void): void;
+  /** CPU share for duty-cycling inside a unit (at its progress reports); live where memory is shared. */
+  setCpuPercent?(percent: number): void;
 }
 
 export interface WorkerFactory {

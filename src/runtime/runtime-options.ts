@@ -21,6 +21,10 @@ export interface RuntimeOptions {
   /** Units leased beyond one per thread, so a thread never waits on the network. */
   prefetch?: number;
   idlePollMs?: { min: number; max: number };
+  /** Memory a kernel may grow to before the watchdog stops it (default 512 MiB). */
+  maxMemoryBytes?: number;
+  /** Least time between two stored checkpoints of one unit (default 2000 ms); the latest one wins. */
+  checkpointIntervalMs?: number;
   now?: () => number;
 }
 
@@ -32,4 +36,11 @@ export function checkRuntimeOptions(options: RuntimeOptions): void {
     throw new RangeError(`maxUnits must be a positive integer, got ${options.maxUnits}`);
   }
   if (options.cpuPercent !== undefined) checkCpuPercent(options.cpuPercent);
+  const { maxMemoryBytes, checkpointIntervalMs } = options;
+  if (maxMemoryBytes !== undefined && (!Number.isInteger(maxMemoryBytes) || maxMemoryBytes < 65536)) {
+    throw new RangeError(`maxMemoryBytes must be an integer of at least 65536, got ${maxMemoryBytes}`);
+  }
+  if (checkpointIntervalMs !== undefined && !(checkpointIntervalMs >= 0)) {
+    throw new RangeError(`checkpointIntervalMs must be a non-negative number, got ${checkpointIntervalMs}`);
+  }
 }

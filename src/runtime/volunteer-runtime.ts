@@ -1,39 +1,24 @@
 // The volunteer engine: keeps a small buffer of leased units, runs them on the worker pool,
 // puts every result in the outbox before uploading it, and stops at once on pause. The same
 // class runs in the browser and in the headless Node volunteer; only the ports differ.
-import type { Lease, SubmitAck } from '../protocol/api.js';
+import type { Lease } from '../protocol/api.js';
 import { base64ToBytes, bytesToBase64 } from '../protocol/encoding.js';
 import { MAX_OUTPUT_BYTES } from '../protocol/abi.js';
+import { DEFAULT_MAX_MEMORY_BYTES } from '../protocol/worker.js';
 import { Backoff, sleep } from './backoff.js';
+import { CheckpointWriter, DEFAULT_CHECKPOINT_INTERVAL_MS } from './checkpoint-writer.js';
 import { AbortError, ServerError } from './errors.js';
 import { KernelCache } from './kernel-cache.js';
 import { Outbox } from './outbox.js';
 import type { Credentials, OutboxEntry } from './ports.js';
+import type { RuntimeEvent, RuntimeState, RuntimeStats } from './runtime-events.js';
 import { checkRuntimeOptions, type RuntimeOptions } from './runtime-options.js';
 import { Throttle } from './throttle.js';
 import { WorkerPool } from './worker-pool.js';
 
 export type { RuntimeOptions } from './runtime-options.js';
 
-export type RuntimeState = 'stopped' | 'running' | 'idle' | 'finished';
-
-export type RuntimeEvent =
-  | { type: 'state'; state: RuntimeState }
-  | { type: 'unit-start'; lease: Lease }
-  | { type: 'unit-progress'; lease: string; fraction: number }
-  | { type: 'unit-done'; lease: string; project: string; ok: boolean; error?: string; elapsedMs: number }
-  /** A unit left unfinished (paused, or its kernel could not be fetched); it stays buffered. */
-  | { type: 'unit-stopped'; lease: string; reason: string }
-  | { type: 'uploaded'; acks: SubmitAck[] }
-  | { type: 'offline'; message: string }
-  | { type: 'error'; message: string };
-
-export interface RuntimeStats {
-  completed: number;
-  failed: number;
-  uploaded: number;
-  leased: number;
-}
+export type { RuntimeEvent, RuntimeState, RuntimeStats } from './runtime-events.js';
 
 /** Leases whose deadline is this close are not started: their result would arrive too late. */
 const DEADLINE_MARGIN_MS = 2000;
@@ -64,6 +49,7 @@ export class VolunteerRuntime {
     this.throttle = new Throttle(options.cpuPercent ?? 100, { now: () => this.now(), sleep });
     this.projects = options.projects;
     this.pool = new WorkerPool(options.workers);
+    this.pool.setCpuPercent(this.throttle.percent);
     this.kernels = new KernelCache(options.store, options.transport);
     this.outbox = new Outbox(options.store, options.transport, () => this.credentials!, {
       uploaded: (acks) => {
@@ -92,9 +78,11 @@ export class VolunteerRuntime {
     return this.throttle.percent;
   }
 
-  /** Changes the CPU share; threads resting between units recompute their rest from it. */
+  /** Changes the CPU share: threads resting between units recompute their rest from it, and
+   * running kernels that report progress are duty-cycled to it mid-unit where memory is shared. */
   setCpuPercent(percent: number): void {
     this.throttle.set(percent);
+    this.pool.setCpuPercent(percent);
   }
 
   /** Changes the projects worked for from the next lease on; units already buffered still run. */
@@ -181,6 +169,7 @@ export class VolunteerRuntime {
         await sleep(idle.next(), signal);
       } finally {
         this.claimed.delete(lease.lease);
+        this.options.store.setRunning?.([...this.claimed]);
       }
     }
   }
@@ -195,6 +184,7 @@ export class VolunteerRuntime {
           continue;
         }
         this.claimed.add(lease.lease);
+        this.options.store.setRunning?.([...this.claimed]);
         return lease;
       }
       if (attempt === 0 && (await this.refill()) === 0) return undefined;
@@ -228,27 +218,44 @@ export class VolunteerRuntime {
     }
   }
 
-  /** Runs one unit and stores its outcome; returns how long it kept its thread busy. */
+  /** Runs one unit (from its last checkpoint, if any) and stores its outcome; returns the CPU time it took. */
   private async runUnit(lease: Lease): Promise<number> {
     this.emit({ type: 'unit-start', lease });
     const kernel = await this.kernels.get(lease.kernel);
+    const resumeState = await this.options.store.getCheckpoint(lease.lease);
+    const checkpoints = new CheckpointWriter(this.options.store, lease.lease, {
+      intervalMs: this.options.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS,
+      now: () => this.now(),
+      onError: (error) => this.emit({ type: 'error', message: `cannot store a checkpoint: ${error.message}` }),
+    });
     // Timed from here: fetching the kernel is not CPU time, so it neither counts nor earns a rest.
     const started = this.now();
-    const outcome = await this.pool.run(
-      {
-        kernelHash: lease.kernel,
-        abi: lease.abi,
-        kernel,
-        input: base64ToBytes(lease.input),
-        maxOutputBytes: MAX_OUTPUT_BYTES,
-      },
-      { timeoutMs: lease.maxRunSeconds * 1000 },
-      {
-        progress: (fraction) => this.emit({ type: 'unit-progress', lease: lease.lease, fraction }),
-        checkpoint: () => {},
-      },
-    );
-    const elapsedMs = this.now() - started;
+    let outcome;
+    try {
+      outcome = await this.pool.run(
+        {
+          kernelHash: lease.kernel,
+          abi: lease.abi,
+          kernel,
+          input: base64ToBytes(lease.input),
+          maxOutputBytes: MAX_OUTPUT_BYTES,
+          maxMemoryBytes: this.options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES,
+          ...(resumeState ? { resumeState } : {}),
+        },
+        { timeoutMs: lease.maxRunSeconds * 1000 },
+        {
+          progress: (fraction) => this.emit({ type: 'unit-progress', lease: lease.lease, fraction }),
+          checkpoint: (state) => checkpoints.offer(state),
+        },
+      );
+    } catch (err) {
+      // Paused: keep the latest state so the unit resumes from it.
+      await checkpoints.flush();
+      throw err;
+    }
+    await checkpoints.discard();
+    // Time the kernel spent blocked by the in-unit throttle was rest, not work.
+    const elapsedMs = Math.max(0, this.now() - started - (outcome.restedMs ?? 0));
     const entry: OutboxEntry = {
       lease: lease.lease,
       unit: lease.unit,

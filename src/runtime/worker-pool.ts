@@ -1,6 +1,6 @@
 // Owns the kernel threads: hands each job a thread, stops a job that runs past its budget by
 // terminating its thread (a WebAssembly loop cannot be interrupted any other way), replaces
-// crashed threads, and stops everything at once on pause.
+// crashed threads and threads whose kernel outgrew its memory, and stops everything at once on pause.
 import type { KernelCallbacks, KernelJob, KernelOutcome } from '../protocol/worker.js';
 import { AbortError } from './errors.js';
 import type { KernelWorker, WorkerFactory } from './ports.js';
@@ -20,7 +20,16 @@ export class WorkerPool {
   /** Kernel hashes each worker has compiled, so their bytes cross threads only once. */
   private readonly known = new WeakMap<KernelWorker, Set<string>>();
 
+  private cpuPercent = 100;
+
   constructor(private readonly factory: WorkerFactory) {}
+
+  /** Sets the in-unit CPU share of every thread, running ones included, and of those created later. */
+  setCpuPercent(percent: number): void {
+    this.cpuPercent = percent;
+    for (const worker of this.idle) worker.setCpuPercent?.(percent);
+    for (const entry of this.running) entry.worker.setCpuPercent?.(percent);
+  }
 
   get busy(): number {
     return this.running.size;
@@ -30,7 +39,7 @@ export class WorkerPool {
    * rejects only with AbortError when the pool is stopped meanwhile. */
   run(job: KernelJob, limits: RunLimits, callbacks: KernelCallbacks): Promise<KernelOutcome> {
     if (!(limits.timeoutMs > 0)) throw new RangeError(`timeoutMs must be a positive number, got ${limits.timeoutMs}`);
-    const worker = this.idle.pop() ?? this.factory.create();
+    const worker = this.idle.pop() ?? this.create();
     let known = this.known.get(worker);
     if (!known) this.known.set(worker, (known = new Set()));
     const { kernel, ...rest } = job;
@@ -71,7 +80,8 @@ export class WorkerPool {
       worker.run(sent, callbacks).then(
         (outcome) => {
           known.add(job.kernelHash);
-          finish(true, outcome);
+          // A kernel that outgrew its memory leaves the thread's heap bloated: replace the thread.
+          finish(outcome.ok || outcome.error.kind !== 'memory', outcome);
         },
         (err: unknown) =>
           finish(false, {
@@ -80,6 +90,12 @@ export class WorkerPool {
           }),
       );
     });
+  }
+
+  private create(): KernelWorker {
+    const worker = this.factory.create();
+    if (this.cpuPercent !== 100) worker.setCpuPercent?.(this.cpuPercent);
+    return worker;
   }
 
   /** Terminates every thread; running jobs reject with AbortError. */

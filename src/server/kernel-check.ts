@@ -1,5 +1,5 @@
-// Admission of an uploaded kernel: size, WebAssembly validity, and the sc1 ABI, each rejected
-// with the reason a project lead can act on.
+// Admission of an uploaded kernel: size, WebAssembly validity, and its ABI (sc1 or wasi, told
+// from the module's imports and exports), each rejected with the reason a project lead can act on.
 import { createHash } from 'node:crypto';
 import { MAX_KERNEL_BYTES, checkKernelAbi } from '../protocol/abi.js';
 import { ApiError } from './api-error.js';
@@ -18,6 +18,7 @@ export function admitKernel(bytes: Uint8Array): KernelRow {
       magic ? 'the module fails WebAssembly validation' : 'not a WebAssembly module (it does not start with \\0asm)',
     );
   }
+  // The ABI is stored with the kernel and travels in every lease, so volunteers pick the right host.
   const abi = checkKernelAbi(new WebAssembly.Module(buffer));
   if (!abi.ok) throw new ApiError('SC_KERNEL_INVALID', `the module ${abi.reason}`);
   return { hash: createHash('sha256').update(bytes).digest('hex'), abi: abi.abi, bytes };

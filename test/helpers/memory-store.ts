@@ -8,6 +8,10 @@ export class MemoryStore implements RuntimeStore {
   readonly units = new Map<string, Lease>();
   readonly outbox = new Map<string, OutboxEntry>();
   readonly kernels = new Map<string, Uint8Array>();
+  readonly checkpoints = new Map<string, Uint8Array>();
+  /** Every checkpoint write, in order (tests check how often the runtime writes). */
+  readonly checkpointWrites: { lease: string; state: Uint8Array; at: number }[] = [];
+  running: readonly string[] = [];
 
   async getCredentials() {
     return this.credentials;
@@ -24,9 +28,11 @@ export class MemoryStore implements RuntimeStore {
   async finishUnit(entry: OutboxEntry) {
     this.outbox.set(entry.lease, entry);
     this.units.delete(entry.lease);
+    this.checkpoints.delete(entry.lease);
   }
   async dropUnit(lease: string) {
     this.units.delete(lease);
+    this.checkpoints.delete(lease);
   }
   async listOutbox() {
     return [...this.outbox.values()];
@@ -39,5 +45,18 @@ export class MemoryStore implements RuntimeStore {
   }
   async putKernel(hash: string, bytes: Uint8Array) {
     this.kernels.set(hash, bytes);
+  }
+  async putCheckpoint(lease: string, state: Uint8Array) {
+    this.checkpointWrites.push({ lease, state, at: Date.now() });
+    this.checkpoints.set(lease, state);
+  }
+  async getCheckpoint(lease: string) {
+    return this.checkpoints.get(lease);
+  }
+  async dropCheckpoint(lease: string) {
+    this.checkpoints.delete(lease);
+  }
+  setRunning(leases: readonly string[]) {
+    this.running = leases;
   }
 }

@@ -5,6 +5,9 @@
 /** Tells the host how far the run is, 0..1. Cheap, but each call crosses into JS: throttle it. */
 export declare function progress(fraction: f64): void;
 
+/** Hands the host `len` bytes of state to keep; after a restart they come back through `resume`. */
+export declare function checkpoint(ptr: usize, len: usize): void;
+
 let outPtr: usize = 0;
 let outLen: usize = 0;
 let outCap: usize = 0;

@@ -4,6 +4,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Lease } from '../../protocol/api.js';
 import type { Credentials, OutboxEntry, RuntimeStore } from '../ports.js';
+import { isQuotaError, planEviction, type StoredItem } from '../quota-policy.js';
 
 export type ConsentChoice = 'running' | 'paused';
 
@@ -36,18 +37,30 @@ export interface SpareCyclesDB extends DBSchema {
 
 export const DB_NAME = 'sparecycles';
 const DB_VERSION = 1;
+/** Freed beyond the failing write's own size when the quota is hit, so the next writes fit too. */
+const EVICTION_SLACK_BYTES = 4 * 1024 * 1024;
+
+type Durability = 'strict' | 'relaxed';
 
 export class IdbStore implements RuntimeStore {
   private opening: Promise<IDBPDatabase<SpareCyclesDB>> | undefined;
+  private running: ReadonlySet<string> = new Set();
+  /** Called after an eviction, with what went (the page may log it). */
+  onEvict: ((evicted: StoredItem[]) => void) | undefined;
 
   constructor(private readonly name = DB_NAME) {}
+
+  setRunning(leases: readonly string[]): void {
+    this.running = new Set(leases);
+  }
 
   async getSetting<K extends SettingKey>(key: K): Promise<Settings[K] | undefined> {
     return (await (await this.db()).get('settings', key)) as Settings[K] | undefined;
   }
 
   async putSetting<K extends SettingKey>(key: K, value: Settings[K]): Promise<void> {
-    await (await this.db()).put('settings', value, key);
+    // Consent and thread count are the volunteer's choices: kept durably.
+    await this.put('settings', value, 'strict', key);
   }
 
   getCredentials(): Promise<Credentials | undefined> {
@@ -55,10 +68,8 @@ export class IdbStore implements RuntimeStore {
   }
 
   async putCredentials(credentials: Credentials): Promise<void> {
-    const db = await this.db();
     // Losing the identity would orphan the credit already earned, so it is flushed to disk.
-    const tx = db.transaction('settings', 'readwrite', { durability: 'strict' });
-    await Promise.all([tx.store.put(credentials, 'credentials'), tx.done]);
+    await this.put('settings', credentials, 'strict', 'credentials');
   }
 
   async listUnits(): Promise<Lease[]> {
@@ -67,22 +78,27 @@ export class IdbStore implements RuntimeStore {
 
   async putUnits(leases: Lease[]): Promise<void> {
     if (leases.length === 0) return;
-    const tx = (await this.db()).transaction('units', 'readwrite', { durability: 'strict' });
-    await Promise.all([...leases.map((lease) => tx.store.put(lease)), tx.done]);
+    const bytes = leases.reduce((sum, lease) => sum + lease.input.length, 0);
+    await this.withQuota(bytes, async () => {
+      const tx = (await this.db()).transaction('units', 'readwrite', { durability: 'strict' });
+      await Promise.all([...leases.map((lease) => tx.store.put(lease)), tx.done]);
+    });
   }
 
   async finishUnit(entry: OutboxEntry): Promise<void> {
-    const tx = (await this.db()).transaction(['outbox', 'units', 'checkpoints'], 'readwrite', {
-      durability: 'strict',
-    });
     // One transaction: after a crash the unit is either still queued or its result is in the
-    // outbox, never both and never neither.
-    await Promise.all([
-      tx.objectStore('outbox').put(entry),
-      tx.objectStore('units').delete(entry.lease),
-      tx.objectStore('checkpoints').delete(entry.lease),
-      tx.done,
-    ]);
+    // outbox, never both and never neither. A full disk makes room by evicting caches.
+    await this.withQuota(entry.output?.length ?? 0, async () => {
+      const tx = (await this.db()).transaction(['outbox', 'units', 'checkpoints'], 'readwrite', {
+        durability: 'strict',
+      });
+      await Promise.all([
+        tx.objectStore('outbox').put(entry),
+        tx.objectStore('units').delete(entry.lease),
+        tx.objectStore('checkpoints').delete(entry.lease),
+        tx.done,
+      ]);
+    });
   }
 
   async dropUnit(lease: string): Promise<void> {
@@ -105,15 +121,70 @@ export class IdbStore implements RuntimeStore {
   }
 
   async putKernel(hash: string, bytes: Uint8Array): Promise<void> {
-    await (await this.db()).put('kernels', { hash, bytes });
+    // A cache: fetched again if lost, so relaxed durability is enough.
+    await this.put('kernels', { hash, bytes }, 'relaxed');
   }
 
-  async getCheckpoint(lease: string): Promise<CheckpointRecord | undefined> {
-    return (await this.db()).get('checkpoints', lease);
+  async getCheckpoint(lease: string): Promise<Uint8Array | undefined> {
+    return (await (await this.db()).get('checkpoints', lease))?.state;
   }
 
-  async putCheckpoint(lease: string, state: Uint8Array, savedAt: number): Promise<void> {
-    await (await this.db()).put('checkpoints', { lease, state, savedAt });
+  async putCheckpoint(lease: string, state: Uint8Array): Promise<void> {
+    // Strict: the point of a checkpoint is to survive a crash.
+    await this.put('checkpoints', { lease, state, savedAt: Date.now() }, 'strict');
+  }
+
+  async dropCheckpoint(lease: string): Promise<void> {
+    await (await this.db()).delete('checkpoints', lease);
+  }
+
+  /** Deletes what planEviction picks to free `needBytes`; returns what went. */
+  async evict(needBytes: number): Promise<StoredItem[]> {
+    const db = await this.db();
+    const [kernels, checkpoints, units] = await Promise.all([
+      db.getAll('kernels'),
+      db.getAll('checkpoints'),
+      db.getAll('units'),
+    ]);
+    const items: StoredItem[] = [
+      ...kernels.map((k) => ({ store: 'kernels' as const, key: k.hash, bytes: k.bytes.byteLength })),
+      ...checkpoints.map((c) => ({ store: 'checkpoints' as const, key: c.lease, bytes: c.state.byteLength })),
+      ...units.map((u) => ({ store: 'units' as const, key: u.lease, bytes: u.input.length, kernel: u.kernel })),
+    ];
+    const plan = planEviction(items, { running: this.running, needBytes });
+    if (plan.length === 0) return plan;
+    // Deleting needs no quota. The outbox is not in this transaction: results are never evicted.
+    const tx = db.transaction(['kernels', 'checkpoints', 'units'], 'readwrite', { durability: 'strict' });
+    await Promise.all([...plan.map((item) => tx.objectStore(item.store).delete(item.key)), tx.done]);
+    this.onEvict?.(plan);
+    return plan;
+  }
+
+  /** Runs a write; out of quota, evicts caches (see quota-policy.ts) and tries again, twice at most. */
+  private async withQuota<T>(bytes: number, write: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await write();
+      } catch (err) {
+        if (!isQuotaError(err) || attempt >= 2) throw err;
+        // The second time round, everything evictable goes.
+        const need = attempt === 0 ? bytes + EVICTION_SLACK_BYTES : 0;
+        if ((await this.evict(need)).length === 0) throw err;
+      }
+    }
+  }
+
+  private async put<N extends 'settings' | 'kernels' | 'checkpoints'>(
+    store: N,
+    value: SpareCyclesDB[N]['value'],
+    durability: Durability,
+    key?: SpareCyclesDB[N]['key'],
+  ): Promise<void> {
+    const bytes = typeof value === 'object' && 'bytes' in value ? value.bytes.byteLength : 0;
+    await this.withQuota(bytes, async () => {
+      const tx = (await this.db()).transaction(store, 'readwrite', { durability });
+      await Promise.all([key === undefined ? tx.store.put(value) : tx.store.put(value, key), tx.done]);
+    });
   }
 
   /** Closes the connection; the next call opens it again. */

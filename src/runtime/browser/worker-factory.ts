@@ -1,6 +1,12 @@
 // WorkerFactory in the browser: each kernel thread is a module Web Worker driven through comlink.
 import { proxy, wrap } from 'comlink';
-import type { KernelCallbacks, KernelWorkerApi } from '../../protocol/worker.js';
+import {
+  CONTROL_CPU,
+  CONTROL_SLOTS,
+  CONTROL_STOP,
+  type KernelCallbacks,
+  type KernelWorkerApi,
+} from '../../protocol/worker.js';
 import type { KernelWorker, WorkerFactory } from '../ports.js';
 
 export class BrowserWorkerFactory implements WorkerFactory {
@@ -10,9 +16,13 @@ export class BrowserWorkerFactory implements WorkerFactory {
     const worker = new Worker(new URL('./kernel-worker.ts', import.meta.url), { type: 'module', name: 'sc-kernel' });
     const api = wrap<KernelWorkerApi>(worker);
     // terminate() alone leaves a busy kernel running for up to two seconds in Chromium; a shared
-    // flag lets the kernel stop itself at its next progress report. SharedArrayBuffer exists
-    // only on cross-origin isolated pages (COOP + COEP); elsewhere terminate() is all we have.
-    const stop = globalThis.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+    // stop slot lets the kernel stop itself at its next progress report, and a shared CPU slot
+    // lets a running kernel be duty-cycled at the share set now. SharedArrayBuffer exists only
+    // on cross-origin isolated pages (COOP + COEP); elsewhere terminate() and gaps between
+    // units are all we have.
+    const control = globalThis.crossOriginIsolated
+      ? new Int32Array(new SharedArrayBuffer(4 * CONTROL_SLOTS))
+      : undefined;
     // One callback channel per worker: a comlink proxy per job would open a MessageChannel per unit.
     let current: KernelCallbacks | undefined;
     void api.connect(
@@ -20,7 +30,7 @@ export class BrowserWorkerFactory implements WorkerFactory {
         progress: (fraction: number) => current?.progress(fraction),
         checkpoint: (state: Uint8Array) => current?.checkpoint(state),
       }),
-      stop,
+      control,
     );
     let errorListener: ((event: ErrorEvent) => void) | undefined;
     return {
@@ -29,7 +39,10 @@ export class BrowserWorkerFactory implements WorkerFactory {
         return api.run(job);
       },
       terminate: () => {
-        if (stop) Atomics.store(stop, 0, 1);
+        if (control) {
+          Atomics.store(control, CONTROL_STOP, 1);
+          Atomics.notify(control, CONTROL_STOP);
+        }
         worker.terminate();
       },
       onCrash: (listener) => {
@@ -40,6 +53,14 @@ export class BrowserWorkerFactory implements WorkerFactory {
           listener(event.message || 'the worker failed to load or threw an uncaught error');
         };
         worker.addEventListener('error', errorListener);
+      },
+      setCpuPercent: (percent) => {
+        if (control) {
+          Atomics.store(control, CONTROL_CPU, percent);
+          // Wakes a kernel resting for the old share, so it recomputes its rest.
+          Atomics.notify(control, CONTROL_STOP);
+        }
+        void api.setCpuPercent(percent);
       },
     };
   }

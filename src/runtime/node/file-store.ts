@@ -1,4 +1,4 @@
-// RuntimeStore on Node: one small file per unit, result and kernel under a state directory.
+// RuntimeStore on Node: one small file per unit, result, checkpoint and kernel under a state directory.
 // Every write goes to a temporary file that is fsynced and renamed, so a crash leaves either
 // the old file or the new one, never half of one.
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
@@ -56,10 +56,12 @@ export class FileStore implements RuntimeStore {
     // The result is durable in the outbox before the unit is forgotten.
     await this.writeAtomic(this.path('outbox', entry.lease), JSON.stringify(stored));
     await rm(this.path('units', entry.lease), { force: true });
+    await this.dropCheckpoint(entry.lease);
   }
 
   async dropUnit(lease: string): Promise<void> {
     await rm(this.path('units', lease), { force: true });
+    await this.dropCheckpoint(lease);
   }
 
   async listOutbox(): Promise<OutboxEntry[]> {
@@ -85,6 +87,22 @@ export class FileStore implements RuntimeStore {
     await this.writeAtomic(this.path('kernels', hash, '.wasm'), bytes);
   }
 
+  async putCheckpoint(lease: string, state: Uint8Array): Promise<void> {
+    await this.writeAtomic(this.path('checkpoints', lease, '.bin'), state);
+  }
+
+  async getCheckpoint(lease: string): Promise<Uint8Array | undefined> {
+    try {
+      return new Uint8Array(await readFile(this.path('checkpoints', lease, '.bin')));
+    } catch {
+      return undefined;
+    }
+  }
+
+  async dropCheckpoint(lease: string): Promise<void> {
+    await rm(this.path('checkpoints', lease, '.bin'), { force: true });
+  }
+
   private path(kind: string, name: string, suffix = '.json'): string {
     if (!SAFE_NAME.test(name)) throw new Error(`refusing to store a file named ${JSON.stringify(name)}`);
     return join(this.dir, kind, name + suffix);
@@ -107,7 +125,8 @@ export class FileStore implements RuntimeStore {
 
   private init(): Promise<void> {
     this.ready ??= (async () => {
-      for (const kind of ['units', 'outbox', 'kernels']) await mkdir(join(this.dir, kind), { recursive: true });
+      for (const kind of ['units', 'outbox', 'kernels', 'checkpoints'])
+        await mkdir(join(this.dir, kind), { recursive: true });
     })();
     return this.ready;
   }

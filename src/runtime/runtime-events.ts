@@ -1,0 +1,22 @@
+// What a VolunteerRuntime tells its listeners (the page, the CLI's progress bar, tests).
+import type { Lease, SubmitAck } from '../protocol/api.js';
+
+export type RuntimeState = 'stopped' | 'running' | 'idle' | 'finished';
+
+export type RuntimeEvent =
+  | { type: 'state'; state: RuntimeState }
+  | { type: 'unit-start'; lease: Lease }
+  | { type: 'unit-progress'; lease: string; fraction: number }
+  | { type: 'unit-done'; lease: string; project: string; ok: boolean; error?: string; elapsedMs: number }
+  /** A unit left unfinished (paused, or its kernel could not be fetched); it stays buffered. */
+  | { type: 'unit-stopped'; lease: string; reason: string }
+  | { type: 'uploaded'; acks: SubmitAck[] }
+  | { type: 'offline'; message: string }
+  | { type: 'error'; message: string };
+
+export interface RuntimeStats {
+  completed: number;
+  failed: number;
+  uploaded: number;
+  leased: number;
+}
