@@ -1,33 +1,12 @@
 // Validated units per second through the real server (its own process, SQLite) with headless
 // volunteer processes, at quorum 2, on tiny units so the figure is the system's overhead.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'vitest';
+import { startServerProcess } from '../helpers/server-process.js';
 import { cli, cliJson } from '../helpers/cli.js';
 import { report, round } from './report.js';
-
-function startServerProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [
-      'bin/sparecycles.js',
-      'serve',
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--quiet',
-    ]);
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      const match = /serving (http:\/\/\S+)/.exec(stderr);
-      if (match) resolve({ child, url: match[1]!.replace('localhost', '127.0.0.1') });
-    });
-    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${stderr}`)));
-  });
-}
 
 it('validated units per second through the server', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sc-bench-'));

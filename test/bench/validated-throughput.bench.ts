@@ -1,40 +1,21 @@
 // Validated units per second through the real server (its own process, SQLite) at quorum 2 with
 // full replication: lease + signed result + validation + signed ledger entry for every replica,
 // with batched lease/submit requests from simulated volunteers in this process.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'vitest';
 import { honest, SimVolunteer } from '../helpers/sim-volunteer.js';
+import { startServerProcess } from '../helpers/server-process.js';
 import { cliJson } from '../helpers/cli.js';
 import { report, round } from './report.js';
 
-function startServerProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [
-      ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-      'bin/sparecycles.js',
-      'serve',
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--quiet',
-    ]);
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      const match = /serving (http:\/\/\S+)/.exec(stderr);
-      if (match) resolve({ child, url: match[1]!.replace('localhost', '127.0.0.1') });
-    });
-    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${stderr}`)));
-  });
-}
-
 it('validated units per second at quorum 2 (SQLite, batched requests)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sc-bench-throughput-'));
-  const { child, url } = await startServerProcess(join(dir, 'data'));
+  const { child, url } = await startServerProcess(
+    join(dir, 'data'),
+    process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean),
+  );
   const rows = [];
   try {
     const { token } = await cliJson<{ token: string }>(['token', 'create', '--data-dir', join(dir, 'data')]);

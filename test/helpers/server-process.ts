@@ -1,0 +1,28 @@
+// The built server in its own process on a free loopback port, as the benchmarks run it, so
+// the server and the clients measured against it do not share one event loop.
+import { spawn, type ChildProcess } from 'node:child_process';
+
+export function startServerProcess(
+  dataDir: string,
+  nodeArgs: string[] = [],
+): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [
+      ...nodeArgs,
+      'bin/sparecycles.js',
+      'serve',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--quiet',
+    ]);
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      const match = /serving (http:\/\/\S+)/.exec(stderr);
+      if (match) resolve({ child, url: match[1]!.replace('localhost', '127.0.0.1') });
+    });
+    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${stderr}`)));
+  });
+}
