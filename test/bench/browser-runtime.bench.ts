@@ -43,7 +43,11 @@ const inputsFor = (span: number, count: number) =>
 async function calibrate(page: Page, targetMs: number): Promise<number> {
   let span = Math.round(targetMs * 2.5e6);
   for (let i = 0; i < 4; i++) {
-    const run = await runBare(page, wasm, inputsFor(span, 12).map((input) => JSON.stringify(input)));
+    const run = await runBare(
+      page,
+      wasm,
+      inputsFor(span, 12).map((input) => JSON.stringify(input)),
+    );
     const warm = run.times.slice(4);
     const ms = warm.reduce((a, b) => a + b, 0) / warm.length;
     span = Math.round((span * targetMs) / ms);
@@ -66,7 +70,13 @@ function timeRequests(page: Page): { path: string; ms: number; at: number }[] {
 
 /** Runs a fresh batch through the page's runtime; the rate counts validated units over the time
  * from the first lease to the last validation (or to CAP_MS, when it takes longer). */
-async function viaRuntime(page: Page, project: string, kernel: string, inputs: unknown[], log: { path: string; ms: number }[]) {
+async function viaRuntime(
+  page: Page,
+  project: string,
+  kernel: string,
+  inputs: unknown[],
+  log: { path: string; ms: number }[],
+) {
   const batch = await publishBatch(stack, project, kernel, inputs);
   const firstRequest = log.length;
   await startButton(page).click();
@@ -171,7 +181,11 @@ it('runtime throughput / bare WebAssembly loop, in Chromium', async () => {
       const { context, page } = await openVolunteerPage(stack, { threads: 1, cpuPercent: 100, projects: [project] });
       const log = timeRequests(page);
       await setPressure(page, 'nominal');
-      const bare = await runBare(page, wasm, inputs.map((input) => JSON.stringify(input)));
+      const bare = await runBare(
+        page,
+        wasm,
+        inputs.map((input) => JSON.stringify(input)),
+      );
       const bareRate = (bare.units * 1000) / bare.ms;
       progress(`bare ${bareRate.toFixed(1)} units/s (load ${loadAverage()[0]})`);
       const runtime = await viaRuntime(page, project, kernel, inputs, log);

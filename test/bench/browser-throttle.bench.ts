@@ -7,7 +7,15 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, it } from 'vitest';
 import { startStack, statValue, type Stack } from '../browser/page-fixture.js';
 import { CLK_TCK, loadAverage, measureCpu } from './browser/proc-cpu.js';
-import { createProject, openVolunteerPage, publishBatch, setPressure, sleep, startButton, uploadKernel } from './browser/page.js';
+import {
+  createProject,
+  openVolunteerPage,
+  publishBatch,
+  setPressure,
+  sleep,
+  startButton,
+  uploadKernel,
+} from './browser/page.js';
 import { report, round } from './report.js';
 
 const WARMUP_MS = 3000;
@@ -78,7 +86,11 @@ it('browser CPU use against the CPU share', async () => {
   for (let r = 0; r < ROUNDS; r++) {
     for (const percent of SETTINGS) {
       const project = await workload(`throttle ${percent}% round ${r}`, primes, collatz);
-      const { context, page } = await openVolunteerPage(stack, { threads: 1, cpuPercent: percent, projects: [project] });
+      const { context, page } = await openVolunteerPage(stack, {
+        threads: 1,
+        cpuPercent: percent,
+        projects: [project],
+      });
       await setPressure(page, 'nominal');
       await startButton(page).click();
       await sleep(WARMUP_MS);
@@ -86,7 +98,11 @@ it('browser CPU use against the CPU share', async () => {
       const [run, busy] = await Promise.all([measureCpu(WINDOW_MS), sampleInFlight(page, WINDOW_MS)]);
       const doneAfter = await statValue(page, 'units-done');
       const state = (await page.getByTestId('state').textContent()) ?? '';
-      threadBreakdown.push({ setting: percent, round: r + 1, top: run.threads.slice(0, 8).map(([l, p]) => `${l} ${p.toFixed(1)}`) });
+      threadBreakdown.push({
+        setting: percent,
+        round: r + 1,
+        top: run.threads.slice(0, 8).map(([l, p]) => `${l} ${p.toFixed(1)}`),
+      });
       await context.close();
       const load = loadAverage();
       loads.push(load);
@@ -124,7 +140,14 @@ it('browser CPU use against the CPU share', async () => {
     const done = await statValue(page, 'units-done');
     await context.close();
     const measured = run.percent - baseline.percent;
-    diagnostic.push({ setting: 50, worker: round(workerPercent(run.threads), 1), measured: round(measured, 1), error: round(measured - 50, 1), unitsDone: done, inFlightShare: round(busy, 2) });
+    diagnostic.push({
+      setting: 50,
+      worker: round(workerPercent(run.threads), 1),
+      measured: round(measured, 1),
+      error: round(measured - 50, 1),
+      unitsDone: done,
+      inFlightShare: round(busy, 2),
+    });
     console.table(diagnostic);
     console.table(threadBreakdown);
   }

@@ -5,7 +5,13 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { BatchStatus, PublishResponse } from '../../../src/protocol/api.js';
 import type { Stack } from '../../browser/page-fixture.js';
 
-export async function api<T>(stack: Stack, method: string, path: string, body?: unknown, type = 'application/json'): Promise<T> {
+export async function api<T>(
+  stack: Stack,
+  method: string,
+  path: string,
+  body?: unknown,
+  type = 'application/json',
+): Promise<T> {
   const init: RequestInit = { method, headers: { authorization: `Bearer ${stack.token}` } };
   if (body !== undefined) {
     init.headers = { ...init.headers, 'content-type': type };
@@ -36,7 +42,12 @@ export function batchStatus(stack: Stack, batch: string): Promise<BatchStatus> {
 
 /** Stand-ins for navigator.getBattery() (charging) and PressureObserver (steered via window.__pressure). */
 function fakeSensors() {
-  const battery = Object.assign(new EventTarget(), { charging: true, level: 1, chargingTime: 0, dischargingTime: Infinity });
+  const battery = Object.assign(new EventTarget(), {
+    charging: true,
+    level: 1,
+    chargingTime: 0,
+    dischargingTime: Infinity,
+  });
   const observers: ((records: { source: string; state: string; time: number }[]) => void)[] = [];
   Object.defineProperty(Navigator.prototype, 'getBattery', { value: () => Promise.resolve(battery) });
   Object.defineProperty(window, 'PressureObserver', {
@@ -54,7 +65,9 @@ function fakeSensors() {
   function callback(records: { source: string; state: string; time: number }[]) {
     for (const observer of observers) observer(records);
   }
-  Object.assign(window, { __pressure: (state: string) => callback([{ source: 'cpu', state, time: performance.now() }]) });
+  Object.assign(window, {
+    __pressure: (state: string) => callback([{ source: 'cpu', state, time: performance.now() }]),
+  });
 }
 
 export interface PagePrefs {
@@ -64,7 +77,10 @@ export interface PagePrefs {
 }
 
 /** A fresh context on the volunteer page with the preferences preset in localStorage. */
-export async function openVolunteerPage(stack: Stack, prefs: PagePrefs): Promise<{ context: BrowserContext; page: Page }> {
+export async function openVolunteerPage(
+  stack: Stack,
+  prefs: PagePrefs,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await stack.browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.addInitScript(fakeSensors);
   await context.addInitScript((p: PagePrefs) => {

@@ -72,7 +72,12 @@ export async function measureCpu(
   const after = treeTicks(root);
   const wallMs = performance.now() - start;
   const threads = threadPercents(threadsBefore, threadTicks(root), wallMs);
-  return { percent: (100 * cpuSecondsBetween(before, after)) / (wallMs / 1000), processes: after.size, wallMs, threads };
+  return {
+    percent: (100 * cpuSecondsBetween(before, after)) / (wallMs / 1000),
+    processes: after.size,
+    wallMs,
+    threads,
+  };
 }
 
 export function loadAverage(): number[] {
@@ -89,7 +94,8 @@ export function threadTicks(root = process.pid): Map<string, { label: string; ti
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       type = /--type=([\w-]+)/.exec(cmdline)?.[1] ?? 'browser';
       if (type === 'renderer' && cmdline.includes('--top-chrome-webui')) type = 'renderer(webui)';
-      if (type === 'utility') type = `utility(${/--utility-sub-type=([\w.]+)/.exec(cmdline)?.[1]?.split('.').at(-2) ?? '?'})`;
+      if (type === 'utility')
+        type = `utility(${/--utility-sub-type=([\w.]+)/.exec(cmdline)?.[1]?.split('.').at(-2) ?? '?'})`;
     } catch {
       continue;
     }
