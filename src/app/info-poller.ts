@@ -4,9 +4,6 @@ import type { VolunteerInfo } from '../protocol/api.js';
 import { ServerError } from '../runtime/errors.js';
 import type { Credentials, Transport } from '../runtime/ports.js';
 
-/** Uploads can finish many times a second; the credit shown need not follow each one. */
-const MIN_REFRESH_MS = 1000;
-
 const POLL_MS = 2000;
 
 export type InfoOutcome = 'ok' | 'unreachable' | 'refused';
@@ -15,7 +12,6 @@ export class InfoPoller {
   info: VolunteerInfo | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private refreshing = false;
-  private lastRefresh = 0;
 
   constructor(
     /** Where to ask, once there is an identity; undefined before. */
@@ -34,12 +30,11 @@ export class InfoPoller {
     this.timer = undefined;
   }
 
-  /** Fetches now, unless a fetch is under way or one finished less than a second ago. */
+  /** Fetches now, unless a fetch is already under way. */
   async refresh(): Promise<void> {
     const source = this.source();
-    if (!source || this.refreshing || Date.now() - this.lastRefresh < MIN_REFRESH_MS) return;
+    if (!source || this.refreshing) return;
     this.refreshing = true;
-    this.lastRefresh = Date.now();
     let outcome: InfoOutcome = 'ok';
     try {
       this.info = await source.transport.me(source.credentials);

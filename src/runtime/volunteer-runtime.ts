@@ -20,9 +20,6 @@ export type { RuntimeOptions } from './runtime-options.js';
 
 export type { RuntimeEvent, RuntimeState, RuntimeStats } from './runtime-events.js';
 
-const PREFETCH_SECONDS = 4;
-const MAX_PREFETCH = 64;
-
 /** Leases whose deadline is this close are not started: their result would arrive too late. */
 const DEADLINE_MARGIN_MS = 2000;
 
@@ -42,8 +39,6 @@ export class VolunteerRuntime {
   private stopper = new AbortController();
   private slots: Promise<void>[] = [];
   private refilling: Promise<number> | undefined;
-  /** Moving average of unit run times, for sizing the prefetch buffer. */
-  private meanUnitMs = 0;
   private idleSlots = 0;
   private finished!: () => void;
   /** Resolves when the runtime finishes on its own (max units reached, or idle with exitWhenIdle). */
@@ -190,8 +185,6 @@ export class VolunteerRuntime {
         }
         this.claimed.add(lease.lease);
         this.options.store.setRunning?.([...this.claimed]);
-        // Lease ahead while units remain, so a thread never waits on the network between units.
-        if (!this.refilling) void this.refill();
         return lease;
       }
       if (attempt === 0 && (await this.refill()) === 0) return undefined;
@@ -206,10 +199,9 @@ export class VolunteerRuntime {
   }
 
   private async leaseMore(): Promise<number> {
-    const { maxUnits, threads } = this.options;
+    const { maxUnits, threads, prefetch = threads } = this.options;
     const buffered = (await this.options.store.listUnits()).length;
-    let want = threads + this.prefetch() - buffered;
-    if (this.state === 'finished' || this.stopper.signal.aborted) return 0;
+    let want = threads + prefetch - buffered;
     if (maxUnits !== undefined) want = Math.min(want, maxUnits - this.stats.leased);
     if (want <= 0) return 0;
     try {
@@ -224,18 +216,6 @@ export class VolunteerRuntime {
       else this.emit({ type: 'offline', message });
       return 0;
     }
-  }
-
-  /**
-   * Units leased beyond one per thread: about PREFETCH_SECONDS of work once unit times are known
-   * (one per thread before), never more than MAX_PREFETCH — a buffer, not days of work.
-   */
-  private prefetch(): number {
-    const { threads, prefetch } = this.options;
-    if (prefetch !== undefined) return prefetch;
-    if (this.meanUnitMs === 0) return threads;
-    const perThread = Math.ceil((PREFETCH_SECONDS * 1000) / Math.max(this.meanUnitMs, 1));
-    return Math.min(MAX_PREFETCH, Math.max(threads, threads * perThread));
   }
 
   /** Runs one unit (from its last checkpoint, if any) and stores its outcome; returns the CPU time it took. */
@@ -276,7 +256,6 @@ export class VolunteerRuntime {
     await checkpoints.discard();
     // Time the kernel spent blocked by the in-unit throttle was rest, not work.
     const elapsedMs = Math.max(0, this.now() - started - (outcome.restedMs ?? 0));
-    this.meanUnitMs = this.meanUnitMs === 0 ? elapsedMs : 0.8 * this.meanUnitMs + 0.2 * elapsedMs;
     const entry: OutboxEntry = {
       lease: lease.lease,
       unit: lease.unit,
@@ -306,8 +285,6 @@ export class VolunteerRuntime {
     const { maxUnits, exitWhenIdle } = this.options;
     const reachedMax = maxUnits !== undefined && this.stats.leased >= maxUnits;
     if (!reachedMax && !exitWhenIdle) return false;
-    // A lease request still under way may bring units this volunteer would then sit on.
-    if (this.refilling && (await this.refilling) > 0) return false;
     if (this.claimed.size > 0 || (await this.options.store.listUnits()).length > 0) return false;
     await this.outbox.flush();
     if ((await this.outbox.pending()) > 0) return false;
