@@ -57,9 +57,12 @@ export class Throttle {
     wake.abort();
   }
 
-  /** Rests after `busyMs` of work; resolves early when `stop` aborts. Never rejects. */
-  async rest(busyMs: number, stop: AbortSignal): Promise<void> {
-    const started = this.clock.now();
+  /**
+   * Rests after `busyMs` of work, less `restedMs` the unit already rested inside (a long unit is
+   * duty-cycled from within); resolves early when `stop` aborts. Never rejects.
+   */
+  async rest(busyMs: number, stop: AbortSignal, restedMs = 0): Promise<void> {
+    const started = this.clock.now() - restedMs;
     while (!stop.aborted) {
       const remaining = started + restAfter(busyMs, this.current) - this.clock.now();
       if (remaining <= 0) return;

@@ -95,6 +95,20 @@ describe('Throttle', () => {
     expect(rest.done).toBe(true);
   });
 
+  it('counts what a long unit already rested inside against the rest after it', async () => {
+    const clock = new FakeClock();
+    const throttle = new Throttle(25, clock);
+    // 1000 ms of work owes 3000 ms of rest; 2400 were taken inside the unit.
+    const rest = track(throttle.rest(1000, new AbortController().signal, 2400));
+    await settle();
+    expect(clock.sleeps).toEqual([600]);
+    await clock.advance(600);
+    expect(rest.done).toBe(true);
+    // Rested it all inside: no gap at all.
+    await throttle.rest(1000, new AbortController().signal, 3000);
+    expect(clock.sleeps).toEqual([600]);
+  });
+
   it('ends a rest at once when stopped', async () => {
     const clock = new FakeClock();
     const throttle = new Throttle(10, clock);
