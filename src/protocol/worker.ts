@@ -5,6 +5,9 @@
 export const DEFAULT_MAX_MEMORY_BYTES = 512 * 1024 * 1024;
 
 export interface KernelJob {
+  /** Set by the host: echoed in the job's progress and checkpoint calls, so a job queued behind
+   * another is told apart from it. */
+  id?: number;
   /** SHA-256 of the module, the worker's compile-cache key. */
   kernelHash: string;
   /** Which ABI the kernel follows (default sc1): sc1 exports, or a wasm32-wasi program. */
@@ -26,14 +29,19 @@ export interface KernelFailure {
   message: string;
 }
 
-/** `restedMs`: time the worker spent blocked by the in-unit CPU throttle (not CPU time). */
+/**
+ * `ranMs`: the worker's own wall time for the job, from when it began it (not when it was sent)
+ * to its end; `restedMs`: the part of it spent blocked by the in-unit CPU throttle (not CPU time).
+ */
 export type KernelOutcome = ({ ok: true; output: Uint8Array } | { ok: false; error: KernelFailure }) & {
+  ranMs?: number;
   restedMs?: number;
 };
 
+/** Where a job's progress and checkpoints go; `job` is the job's id, when it has one. */
 export interface KernelCallbacks {
-  progress(fraction: number): void;
-  checkpoint(state: Uint8Array): void;
+  progress(fraction: number, job?: number): void;
+  checkpoint(state: Uint8Array, job?: number): void;
 }
 
 /** Slots of the optional shared control array passed to `connect`. */
@@ -42,7 +50,8 @@ export const CONTROL_STOP = 0;
 export const CONTROL_CPU = 1;
 export const CONTROL_SLOTS = 2;
 
-/** What a kernel worker exposes. A worker runs one job at a time. */
+/** What a kernel worker exposes. A worker runs one job at a time: a job sent while another runs
+ * waits behind it and starts the moment it ends, with no round trip to the host in between. */
 export interface KernelWorkerApi {
   /**
    * Sets, once per worker, where the running job's progress and checkpoints go. `control` is an

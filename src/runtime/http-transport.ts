@@ -13,6 +13,9 @@ import { bytesToBase64 } from '../protocol/encoding.js';
 import { ServerError } from './errors.js';
 import type { Credentials, OutboxEntry, Transport } from './ports.js';
 
+/** A request the server has not answered in this long counts as a network failure (and is retried). */
+const REQUEST_TIMEOUT_MS = 60_000;
+
 export class HttpTransport implements Transport {
   private readonly base: string;
 
@@ -46,7 +49,7 @@ export class HttpTransport implements Transport {
   }
 
   async kernel(hash: string): Promise<Uint8Array> {
-    const response = await fetch(`${this.base}/kernels/${hash}`);
+    const response = await fetch(`${this.base}/kernels/${hash}`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     if (!response.ok) throw await toServerError(response);
     return new Uint8Array(await response.arrayBuffer());
   }
@@ -65,7 +68,7 @@ export class HttpTransport implements Transport {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (credentials) headers.authorization = `Bearer ${credentials.secret}`;
-    const init: RequestInit = { method, headers };
+    const init: RequestInit = { method, headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) };
     if (body !== undefined) {
       const text = JSON.stringify(body);
       init.body = text;

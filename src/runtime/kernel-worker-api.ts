@@ -12,7 +12,7 @@ import { runKernel } from './kernel-host.js';
 import { runWasiKernel } from './wasi-host.js';
 import { checkCpuPercent, restAfter } from './throttle.js';
 
-const PROGRESS_INTERVAL_MS = 100;
+const PROGRESS_INTERVAL_MS = 250;
 /** Busy time gathered before the in-unit throttle blocks: shorter slices would cost more than they save. */
 export const MIN_BUSY_SLICE_MS = 20;
 /**
@@ -38,6 +38,7 @@ export function createKernelWorkerApi({ longUnitMs = LONG_UNIT_MS }: KernelWorke
   let control: Int32Array | undefined;
   let cpuPercent = 100;
   const waitCell = privateWaitCell();
+  let queue: Promise<void> = Promise.resolve();
   const checkStop = () => {
     if (control && Atomics.load(control, CONTROL_STOP) !== 0) throw new Error('stopped by the host');
   };
@@ -73,57 +74,69 @@ export function createKernelWorkerApi({ longUnitMs = LONG_UNIT_MS }: KernelWorke
     setCpuPercent(percent: number): void {
       cpuPercent = checkCpuPercent(percent);
     },
-    async run(job: KernelJob): Promise<KernelOutcome> {
-      let compiled = modules.get(job.kernelHash);
-      if (!compiled) {
-        if (!job.kernel) {
-          return { ok: false, error: { kind: 'crash', message: `worker has no module for kernel ${job.kernelHash}` } };
-        }
-        compiled = WebAssembly.compile(job.kernel as Uint8Array<ArrayBuffer>);
-        modules.set(job.kernelHash, compiled);
-      }
-      let module: WebAssembly.Module;
-      try {
-        module = await compiled;
-      } catch (err) {
-        modules.delete(job.kernelHash);
-        return { ok: false, error: { kind: 'abi', message: `kernel does not compile: ${(err as Error).message}` } };
-      }
-      let restedMs = 0;
-      const started = performance.now();
-      let busySince = started;
-      // Kernels may report progress in a tight loop; crossing threads that often would cost more
-      // than the work, so forward at most one report per interval.
-      let lastReport = 0;
-      const progress = (fraction: number) => {
-        checkStop();
-        const clock = performance.now();
-        if (currentPercent() >= 100) busySince = clock;
-        else if (clock - busySince >= MIN_BUSY_SLICE_MS && clock - started - restedMs >= longUnitMs) {
-          restedMs += rest(clock - busySince);
-          busySince = performance.now();
-        }
-        const now = Date.now();
-        if (now - lastReport < PROGRESS_INTERVAL_MS && fraction < 1) return;
-        lastReport = now;
-        void callbacks.progress(fraction);
-      };
-      const checkpoint = (state: Uint8Array) => {
-        checkStop();
-        void callbacks.checkpoint(state);
-      };
-      const host = job.abi === 'wasi' ? runWasiKernel : runKernel;
-      const outcome = await host(
-        module,
-        job.input,
-        {
-          maxOutputBytes: job.maxOutputBytes,
-          maxMemoryBytes: job.maxMemoryBytes,
-          resumeState: job.resumeState,
-        },
-        { progress, checkpoint },
+    run(job: KernelJob): Promise<KernelOutcome> {
+      // One at a time, in the order sent: a queued job starts as soon as the one before ends.
+      const outcome = queue.then(() => runOne(job));
+      queue = outcome.then(
+        () => undefined,
+        () => undefined,
       );
-      return restedMs > 0 ? { ...outcome, restedMs } : outcome;
+      return outcome;
     },
   };
+
+  async function runOne(job: KernelJob): Promise<KernelOutcome> {
+    const began = performance.now();
+    let compiled = modules.get(job.kernelHash);
+    if (!compiled) {
+      if (!job.kernel) {
+        return { ok: false, error: { kind: 'crash', message: `worker has no module for kernel ${job.kernelHash}` } };
+      }
+      compiled = WebAssembly.compile(job.kernel as Uint8Array<ArrayBuffer>);
+      modules.set(job.kernelHash, compiled);
+    }
+    let module: WebAssembly.Module;
+    try {
+      module = await compiled;
+    } catch (err) {
+      modules.delete(job.kernelHash);
+      return { ok: false, error: { kind: 'abi', message: `kernel does not compile: ${(err as Error).message}` } };
+    }
+    let restedMs = 0;
+    const started = performance.now();
+    let busySince = started;
+    // Kernels may report progress in a tight loop; crossing threads that often would cost more
+    // than the work, so forward at most one report per interval.
+    let lastReport = 0;
+    const progress = (fraction: number) => {
+      checkStop();
+      const clock = performance.now();
+      if (currentPercent() >= 100) busySince = clock;
+      else if (clock - busySince >= MIN_BUSY_SLICE_MS && clock - started - restedMs >= longUnitMs) {
+        restedMs += rest(clock - busySince);
+        busySince = performance.now();
+      }
+      const now = Date.now();
+      if (now - lastReport < PROGRESS_INTERVAL_MS) return;
+      lastReport = now;
+      void callbacks.progress(fraction, job.id);
+    };
+    const checkpoint = (state: Uint8Array) => {
+      checkStop();
+      void callbacks.checkpoint(state, job.id);
+    };
+    const host = job.abi === 'wasi' ? runWasiKernel : runKernel;
+    const outcome = await host(
+      module,
+      job.input,
+      {
+        maxOutputBytes: job.maxOutputBytes,
+        maxMemoryBytes: job.maxMemoryBytes,
+        resumeState: job.resumeState,
+      },
+      { progress, checkpoint },
+    );
+    const ranMs = performance.now() - began;
+    return restedMs > 0 ? { ...outcome, ranMs, restedMs } : { ...outcome, ranMs };
+  }
 }

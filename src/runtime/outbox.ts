@@ -6,6 +6,8 @@ import { ServerError } from './errors.js';
 import type { Credentials, RuntimeStore, Transport } from './ports.js';
 
 const BATCH_SIZE = 64;
+/** How long a stored result may wait for others to share its upload while more units run. */
+export const UPLOAD_LINGER_MS = 1000;
 
 export interface OutboxEvents {
   uploaded(acks: SubmitAck[]): void;
@@ -16,6 +18,9 @@ export interface OutboxEvents {
 export class Outbox {
   private flushing: Promise<void> | undefined;
   private again = false;
+  /** Results stored since the last upload round began. */
+  private unsent = 0;
+  private linger: ReturnType<typeof setTimeout> | undefined;
   private readonly backoff = new Backoff(1000, 60_000);
   private readonly stopper = new AbortController();
 
@@ -26,14 +31,33 @@ export class Outbox {
     private readonly events: OutboxEvents,
   ) {}
 
+  /**
+   * `count` more results are stored: uploads them now when `urgent` or a batch is full, else
+   * within UPLOAD_LINGER_MS, so results of short units share a request.
+   */
+  queued(count: number, urgent: boolean): void {
+    this.unsent += count;
+    if (urgent || this.unsent >= BATCH_SIZE) {
+      void this.flush();
+      return;
+    }
+    this.linger ??= setTimeout(() => void this.flush(), UPLOAD_LINGER_MS);
+  }
+
   /** Starts an upload round unless one runs; resolves when the outbox is empty or uploading stopped. */
   flush(): Promise<void> {
+    clearTimeout(this.linger);
+    this.linger = undefined;
+    this.unsent = 0;
     if (this.flushing) {
+      // Whatever was stored meanwhile goes up as soon as this round ends.
       this.again = true;
       return this.flushing;
     }
     this.flushing = this.drain().finally(() => {
       this.flushing = undefined;
+      // Asked for after the drain's last look, before this ran: another round.
+      if (this.again && !this.stopper.signal.aborted) void this.flush();
     });
     return this.flushing;
   }
@@ -43,21 +67,29 @@ export class Outbox {
   }
 
   close(): void {
+    clearTimeout(this.linger);
+    this.linger = undefined;
     this.stopper.abort();
   }
 
+  /**
+   * Uploads what the outbox holds, a batch per request, until it is empty or only results that
+   * finished during the round remain (those wait for the next one). Retries failures with backoff.
+   */
   private async drain(): Promise<void> {
     do {
       this.again = false;
       while (!this.stopper.signal.aborted) {
-        const entries = (await this.store.listOutbox()).slice(0, BATCH_SIZE);
-        if (entries.length === 0) break;
+        const all = await this.store.listOutbox();
+        if (all.length === 0) break;
+        const entries = all.slice(0, BATCH_SIZE);
         try {
           const acks = await this.transport.submit(this.credentials(), entries);
           // Every ack is final (accepted, late, duplicate or rejected): none would change on retry.
           await this.store.removeFromOutbox(acks.map((ack) => ack.lease));
           this.backoff.reset();
           this.events.uploaded(acks);
+          if (all.length <= BATCH_SIZE) break;
         } catch (err) {
           const error = err instanceof Error ? err : new Error(String(err));
           if (error instanceof ServerError && error.permanent) {

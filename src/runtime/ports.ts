@@ -39,20 +39,24 @@ export interface RuntimeStore {
   readonly extractableKeys?: boolean;
   getCredentials(): Promise<Credentials | undefined>;
   putCredentials(credentials: Credentials): Promise<void>;
-  /** Leased units waiting to run (and those running: they stay until their result is stored). */
+  /** Leased units waiting to run (and those running); not those whose result is in the outbox. */
   listUnits(): Promise<Lease[]>;
   putUnits(leases: Lease[]): Promise<void>;
-  /** Moves a unit's result to the outbox and forgets the unit, atomically where possible. */
-  finishUnit(entry: OutboxEntry): Promise<void>;
+  /** Puts units' results in the outbox, durably: from then on listUnits leaves those units out.
+   * The units themselves (and their checkpoints) are forgotten with their results, in removeFromOutbox. */
+  finishUnits(entries: OutboxEntry[]): Promise<void>;
   dropUnit(lease: string): Promise<void>;
   listOutbox(): Promise<OutboxEntry[]>;
+  /** Forgets acknowledged results together with their units and checkpoints. */
   removeFromOutbox(leases: string[]): Promise<void>;
   getKernel(hash: string): Promise<Uint8Array | undefined>;
   putKernel(hash: string, bytes: Uint8Array): Promise<void>;
   /** The last state a unit's kernel saved with `sc.checkpoint`, replacing any earlier one (durably). */
   putCheckpoint(lease: string, state: Uint8Array): Promise<void>;
   getCheckpoint(lease: string): Promise<Uint8Array | undefined>;
-  /** Forgets a unit's checkpoint; finishUnit and dropUnit do this too. */
+  /** The leases that have a stored checkpoint. */
+  listCheckpoints(): Promise<string[]>;
+  /** Forgets a unit's checkpoint; removeFromOutbox and dropUnit do this too. */
   dropCheckpoint(lease: string): Promise<void>;
   /** Told which leases are running now, so space-saving eviction never touches their data. */
   setRunning?(leases: readonly string[]): void;
@@ -60,7 +64,8 @@ export interface RuntimeStore {
 
 /** One isolated thread that runs kernels (a Web Worker or a worker_threads Worker). */
 export interface KernelWorker {
-  /** Runs one job; `job.kernel` may be omitted for a hash this worker ran before. */
+  /** Runs one job; `job.kernel` may be omitted for a hash this worker ran (or was sent) before.
+   * May be called again before the last run settles: that job waits in the thread behind it. */
   run(job: KernelJob, callbacks: KernelCallbacks): Promise<KernelOutcome>;
   /** Stops the thread at once, whatever it is running. */
   terminate(): void;

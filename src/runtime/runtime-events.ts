@@ -7,6 +7,9 @@ export type RuntimeEvent =
   | { type: 'state'; state: RuntimeState }
   | { type: 'unit-start'; lease: Lease }
   | { type: 'unit-progress'; lease: string; fraction: number }
+  /** The kernel finished and the thread moves on; the result is being stored (unit-done follows once it is). */
+  | { type: 'unit-computed'; lease: string }
+  /** The unit's result is durably in the outbox, waiting to be uploaded. */
   | { type: 'unit-done'; lease: string; project: string; ok: boolean; error?: string; elapsedMs: number }
   /** A unit left unfinished (paused, or its kernel could not be fetched); it stays buffered. */
   | { type: 'unit-stopped'; lease: string; reason: string }

@@ -1,27 +1,31 @@
 // The volunteer engine: keeps a small buffer of leased units, runs them on the worker pool,
-// puts every result in the outbox before uploading it, and stops at once on pause. The same
-// class runs in the browser and in the headless Node volunteer; only the ports differ.
+// puts every result in the outbox before uploading it, and stops at once on pause. Between two
+// units a thread touches neither storage nor network: the buffer lives in memory (mirrored in
+// the store) and is topped up in the background, and a result is stored while the next unit
+// runs. The same class runs in the browser and in the headless Node volunteer; only the ports differ.
 import type { Lease } from '../protocol/api.js';
-import { base64ToBytes, bytesToBase64 } from '../protocol/encoding.js';
-import { MAX_OUTPUT_BYTES } from '../protocol/abi.js';
+import { bytesToBase64 } from '../protocol/encoding.js';
 import { DEFAULT_MAX_MEMORY_BYTES } from '../protocol/worker.js';
 import { Backoff, sleep } from './backoff.js';
-import { CheckpointWriter, DEFAULT_CHECKPOINT_INTERVAL_MS } from './checkpoint-writer.js';
-import { AbortError, ServerError } from './errors.js';
+import { DEFAULT_CHECKPOINT_INTERVAL_MS } from './checkpoint-writer.js';
+import { ServerError } from './errors.js';
 import { KernelCache } from './kernel-cache.js';
 import { Outbox } from './outbox.js';
+import { ResultWriter } from './result-writer.js';
 import type { Credentials, OutboxEntry } from './ports.js';
 import type { RuntimeEvent, RuntimeState, RuntimeStats } from './runtime-events.js';
 import { checkRuntimeOptions, type RuntimeOptions } from './runtime-options.js';
 import { Throttle } from './throttle.js';
-import { WorkerPool } from './worker-pool.js';
+import { UnitBuffer } from './unit-buffer.js';
+import { UnitRun, type UnitRunContext } from './unit-run.js';
+import { WorkerPool, type Lane } from './worker-pool.js';
 
 export type { RuntimeOptions } from './runtime-options.js';
 
 export type { RuntimeEvent, RuntimeState, RuntimeStats } from './runtime-events.js';
 
-/** Leases whose deadline is this close are not started: their result would arrive too late. */
-const DEADLINE_MARGIN_MS = 2000;
+/** Results waiting to be stored beyond which a thread waits before its next unit (a stuck disk). */
+const MAX_UNSTORED_RESULTS = 256;
 
 export class VolunteerRuntime {
   readonly stats: RuntimeStats = { completed: 0, failed: 0, uploaded: 0, leased: 0 };
@@ -31,14 +35,15 @@ export class VolunteerRuntime {
   private readonly kernels: KernelCache;
   private readonly outbox: Outbox;
   private readonly throttle: Throttle;
+  private readonly buffer: UnitBuffer;
+  private readonly results: ResultWriter;
+  private readonly unitContext: UnitRunContext;
+  /** Buffered units with a stored checkpoint, read at start: only these are looked up before running. */
+  private resumable = new Set<string>();
   private projects: string[] | undefined;
-  private readonly claimed = new Set<string>();
-  /** Units finished in this session: a listing read before one finished must not run it again. */
-  private readonly finishedUnits = new Set<string>();
   private credentials: Credentials | undefined;
   private stopper = new AbortController();
   private slots: Promise<void>[] = [];
-  private refilling: Promise<number> | undefined;
   private idleSlots = 0;
   private finished!: () => void;
   /** Resolves when the runtime finishes on its own (max units reached, or idle with exitWhenIdle). */
@@ -62,6 +67,26 @@ export class VolunteerRuntime {
         void this.stop();
       },
     });
+    this.buffer = new UnitBuffer(options.store, {
+      threads: options.threads,
+      ...(options.prefetch !== undefined ? { prefetch: options.prefetch } : {}),
+      now: () => this.now(),
+      lease: (want) => this.leaseMore(want),
+    });
+    this.results = new ResultWriter(options.store, {
+      stored: (entries) => this.stored(entries),
+      failed: (error) =>
+        this.emit({ type: 'error', message: `cannot store a result (its unit will run again): ${error.message}` }),
+    });
+    this.unitContext = {
+      store: options.store,
+      kernels: this.kernels,
+      results: this.results,
+      maxMemoryBytes: options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES,
+      checkpointIntervalMs: options.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS,
+      now: () => this.now(),
+      emit: (event) => this.emit(event),
+    };
     this.done = new Promise((resolve) => (this.finished = resolve));
   }
 
@@ -119,6 +144,9 @@ export class VolunteerRuntime {
   async start(): Promise<void> {
     if (this.state === 'running' || this.state === 'idle' || this.state === 'finished') return;
     await this.identity();
+    // Units a pause gave back (or an earlier session leased), and which of them can resume.
+    await this.buffer.load();
+    this.resumable = new Set(await this.options.store.listCheckpoints());
     this.stopper = new AbortController();
     this.setState('running');
     void this.outbox.flush();
@@ -133,151 +161,122 @@ export class VolunteerRuntime {
     this.pool.stop();
     await Promise.all(this.slots);
     this.slots = [];
+    await this.results.settle();
     if ((this.state as RuntimeState) !== 'finished') this.setState('stopped');
   }
 
   /** Stops for good, uploading what can be uploaded first. */
   async close(): Promise<void> {
     await this.stop();
+    // A lease request under way stores its units: the next runtime on this store finds them.
+    await this.buffer.settle();
     this.outbox.close();
   }
 
+  /** One thread's loop: take a unit, run it, rest; at full speed the next unit is already queued
+   * in the thread behind the running one, so the thread never waits on the page between units. */
   private async slot(): Promise<void> {
     const idle = new Backoff(this.options.idlePollMs?.min ?? 1000, this.options.idlePollMs?.max ?? 30_000);
     const signal = this.stopper.signal;
+    const lane = this.pool.lane();
+    /** Units sent to the thread behind the running one, in order. */
+    const queued: UnitRun[] = [];
     while (!signal.aborted) {
-      const lease = await this.nextUnit();
-      if (signal.aborted) break;
-      if (!lease) {
-        this.idleSlots++;
-        if (this.idleSlots === this.options.threads && this.state === 'running') this.setState('idle');
-        if (await this.maybeFinish()) break;
-        await sleep(idle.next(), signal);
-        this.idleSlots--;
-        continue;
-      }
-      idle.reset();
-      if (this.state === 'idle') this.setState('running');
-      try {
-        const busyMs = await this.runUnit(lease);
-        await this.throttle.rest(busyMs, signal);
-      } catch (err) {
-        const message = (err as Error).message;
-        this.emit({ type: 'unit-stopped', lease: lease.lease, reason: message });
-        if (err instanceof AbortError) break;
-        this.emit({ type: 'error', message });
-        await sleep(idle.next(), signal);
-      } finally {
-        this.claimed.delete(lease.lease);
-        this.options.store.setRunning?.([...this.claimed]);
-      }
-    }
-  }
-
-  private async nextUnit(): Promise<Lease | undefined> {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const now = this.now();
-      for (const lease of await this.options.store.listUnits()) {
-        if (this.claimed.has(lease.lease) || this.finishedUnits.has(lease.lease)) continue;
-        if (lease.deadline - DEADLINE_MARGIN_MS < now) {
-          await this.options.store.dropUnit(lease.lease);
+      if (this.results.pending > MAX_UNSTORED_RESULTS) await this.results.settle();
+      let run = queued.shift();
+      if (!run) {
+        const lease = await this.buffer.take();
+        if (signal.aborted || !lease) {
+          if (lease) this.buffer.release(lease);
+          if (signal.aborted) break;
+          this.idleSlots++;
+          if (this.idleSlots === this.options.threads && this.state === 'running') this.setState('idle');
+          if (await this.maybeFinish()) break;
+          await sleep(idle.next(), signal);
+          this.idleSlots--;
           continue;
         }
-        this.claimed.add(lease.lease);
-        this.options.store.setRunning?.([...this.claimed]);
-        return lease;
+        idle.reset();
+        run = await this.send(lane, lease, idle, signal);
+        if (!run) continue;
       }
-      if (attempt === 0 && (await this.refill()) === 0) return undefined;
+      if (this.state === 'idle') this.setState('running');
+      this.emit({ type: 'unit-start', lease: run.lease });
+      // At full speed, enough work waits in the thread to cover the page being busy for a while.
+      while (this.throttle.percent >= 100 && queued.length < this.buffer.lookahead()) {
+        const next = this.buffer.takeBuffered();
+        const sent = next && (await this.send(lane, next, idle, signal));
+        if (!sent) break;
+        queued.push(sent);
+      }
+      this.options.store.setRunning?.(this.buffer.running);
+      try {
+        const { busyMs, restedMs, ok } = await run.complete();
+        if (ok) this.buffer.recordRun(busyMs);
+        await this.throttle.rest(busyMs, signal, restedMs);
+      } catch (err) {
+        // Only a pause stops a unit here: it stays buffered, with its latest checkpoint.
+        if (run.checkpointed) this.resumable.add(run.lease.lease);
+        this.emit({ type: 'unit-stopped', lease: run.lease.lease, reason: (err as Error).message });
+        break;
+      } finally {
+        this.buffer.release(run.lease);
+        this.options.store.setRunning?.(this.buffer.running);
+      }
     }
-    return undefined;
+    for (const unsent of queued) this.buffer.release(unsent.lease);
   }
 
-  /** Leases more units; one request at a time however many threads are hungry. */
-  private refill(): Promise<number> {
-    this.refilling ??= this.leaseMore().finally(() => (this.refilling = undefined));
-    return this.refilling;
+  /** Sends a unit to the lane; when it cannot be (its kernel cannot be fetched, say) says why,
+   * gives the unit back for a later try and returns undefined. */
+  private async send(lane: Lane, lease: Lease, idle: Backoff, signal: AbortSignal): Promise<UnitRun | undefined> {
+    try {
+      return await UnitRun.send(lane, lease, this.resumable.has(lease.lease), this.unitContext);
+    } catch (err) {
+      const message = (err as Error).message;
+      this.emit({ type: 'unit-stopped', lease: lease.lease, reason: message });
+      this.emit({ type: 'error', message });
+      this.buffer.release(lease, true);
+      await sleep(idle.next(), signal);
+      return undefined;
+    }
   }
 
-  private async leaseMore(): Promise<number> {
-    const { maxUnits, threads, prefetch = threads } = this.options;
-    const buffered = (await this.options.store.listUnits()).length;
-    let want = threads + prefetch - buffered;
+  /** Leases up to `want` units and stores them before any is relied on; none when stopped or failing. */
+  private async leaseMore(want: number): Promise<Lease[]> {
+    const { maxUnits } = this.options;
     if (maxUnits !== undefined) want = Math.min(want, maxUnits - this.stats.leased);
-    if (want <= 0) return 0;
+    if (want <= 0 || this.stopper.signal.aborted) return [];
     try {
       const leases = await this.options.transport.lease(await this.identity(), want, this.projects);
-      // Buffered durably before any of them is relied on.
       await this.options.store.putUnits(leases);
       this.stats.leased += leases.length;
-      return leases.length;
+      return leases;
     } catch (err) {
       const message = (err as Error).message;
       if (err instanceof ServerError && err.permanent) this.emit({ type: 'error', message });
       else this.emit({ type: 'offline', message });
-      return 0;
+      return [];
     }
   }
 
-  /** Runs one unit (from its last checkpoint, if any) and stores its outcome; returns the CPU time it took. */
-  private async runUnit(lease: Lease): Promise<number> {
-    this.emit({ type: 'unit-start', lease });
-    const kernel = await this.kernels.get(lease.kernel);
-    const resumeState = await this.options.store.getCheckpoint(lease.lease);
-    const checkpoints = new CheckpointWriter(this.options.store, lease.lease, {
-      intervalMs: this.options.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS,
-      now: () => this.now(),
-      onError: (error) => this.emit({ type: 'error', message: `cannot store a checkpoint: ${error.message}` }),
-    });
-    // Timed from here: fetching the kernel is not CPU time, so it neither counts nor earns a rest.
-    const started = this.now();
-    let outcome;
-    try {
-      outcome = await this.pool.run(
-        {
-          kernelHash: lease.kernel,
-          abi: lease.abi,
-          kernel,
-          input: base64ToBytes(lease.input),
-          maxOutputBytes: MAX_OUTPUT_BYTES,
-          maxMemoryBytes: this.options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES,
-          ...(resumeState ? { resumeState } : {}),
-        },
-        { timeoutMs: lease.maxRunSeconds * 1000 },
-        {
-          progress: (fraction) => this.emit({ type: 'unit-progress', lease: lease.lease, fraction }),
-          checkpoint: (state) => checkpoints.offer(state),
-        },
-      );
-    } catch (err) {
-      // Paused: keep the latest state so the unit resumes from it.
-      await checkpoints.flush();
-      throw err;
+  /** Results durably in the outbox: counted, announced, and uploaded. */
+  private stored(entries: OutboxEntry[]): void {
+    for (const entry of entries) {
+      this.resumable.delete(entry.lease);
+      if (entry.error === undefined) this.stats.completed++;
+      else this.stats.failed++;
+      this.emit({
+        type: 'unit-done',
+        lease: entry.lease,
+        project: entry.project,
+        ok: entry.error === undefined,
+        elapsedMs: entry.elapsedMs,
+        ...(entry.error === undefined ? {} : { error: entry.error }),
+      });
     }
-    await checkpoints.discard();
-    // Time the kernel spent blocked by the in-unit throttle was rest, not work.
-    const elapsedMs = Math.max(0, this.now() - started - (outcome.restedMs ?? 0));
-    const entry: OutboxEntry = {
-      lease: lease.lease,
-      unit: lease.unit,
-      project: lease.project,
-      elapsedMs,
-      finishedAt: this.now(),
-      ...(outcome.ok ? { output: outcome.output } : { error: outcome.error.message }),
-    };
-    await this.options.store.finishUnit(entry);
-    this.finishedUnits.add(lease.lease);
-    if (outcome.ok) this.stats.completed++;
-    else this.stats.failed++;
-    this.emit({
-      type: 'unit-done',
-      lease: lease.lease,
-      project: lease.project,
-      ok: outcome.ok,
-      elapsedMs,
-      ...(outcome.ok ? {} : { error: outcome.error.message }),
-    });
-    void this.outbox.flush();
-    return elapsedMs;
+    // Uploaded in batches while more units run; at once when this was the last one buffered.
+    this.outbox.queued(entries.length, this.buffer.waiting === 0);
   }
 
   /** With maxUnits or exitWhenIdle, finishes once nothing is left to run or upload. */
@@ -285,7 +284,8 @@ export class VolunteerRuntime {
     const { maxUnits, exitWhenIdle } = this.options;
     const reachedMax = maxUnits !== undefined && this.stats.leased >= maxUnits;
     if (!reachedMax && !exitWhenIdle) return false;
-    if (this.claimed.size > 0 || (await this.options.store.listUnits()).length > 0) return false;
+    if (this.buffer.leasing || this.buffer.waiting > 0 || this.buffer.running.length > 0) return false;
+    await this.results.settle();
     await this.outbox.flush();
     if ((await this.outbox.pending()) > 0) return false;
     if (this.state === 'finished') return true;

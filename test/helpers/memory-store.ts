@@ -20,15 +20,13 @@ export class MemoryStore implements RuntimeStore {
     this.credentials = credentials;
   }
   async listUnits() {
-    return [...this.units.values()];
+    return [...this.units.values()].filter((unit) => !this.outbox.has(unit.lease));
   }
   async putUnits(leases: Lease[]) {
     for (const lease of leases) this.units.set(lease.lease, lease);
   }
-  async finishUnit(entry: OutboxEntry) {
-    this.outbox.set(entry.lease, entry);
-    this.units.delete(entry.lease);
-    this.checkpoints.delete(entry.lease);
+  async finishUnits(entries: OutboxEntry[]) {
+    for (const entry of entries) this.outbox.set(entry.lease, entry);
   }
   async dropUnit(lease: string) {
     this.units.delete(lease);
@@ -38,7 +36,11 @@ export class MemoryStore implements RuntimeStore {
     return [...this.outbox.values()];
   }
   async removeFromOutbox(leases: string[]) {
-    for (const lease of leases) this.outbox.delete(lease);
+    for (const lease of leases) {
+      this.outbox.delete(lease);
+      this.units.delete(lease);
+      this.checkpoints.delete(lease);
+    }
   }
   async getKernel(hash: string) {
     return this.kernels.get(hash);
@@ -52,6 +54,9 @@ export class MemoryStore implements RuntimeStore {
   }
   async getCheckpoint(lease: string) {
     return this.checkpoints.get(lease);
+  }
+  async listCheckpoints() {
+    return [...this.checkpoints.keys()];
   }
   async dropCheckpoint(lease: string) {
     this.checkpoints.delete(lease);

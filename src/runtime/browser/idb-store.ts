@@ -73,7 +73,13 @@ export class IdbStore implements RuntimeStore {
   }
 
   async listUnits(): Promise<Lease[]> {
-    return (await this.db()).getAll('units');
+    const tx = (await this.db()).transaction(['units', 'outbox']);
+    const [units, finished] = await Promise.all([
+      tx.objectStore('units').getAll(),
+      tx.objectStore('outbox').getAllKeys(),
+    ]);
+    const done = new Set(finished);
+    return units.filter((unit) => !done.has(unit.lease));
   }
 
   async putUnits(leases: Lease[]): Promise<void> {
@@ -85,19 +91,15 @@ export class IdbStore implements RuntimeStore {
     });
   }
 
-  async finishUnit(entry: OutboxEntry): Promise<void> {
-    // One transaction: after a crash the unit is either still queued or its result is in the
-    // outbox, never both and never neither. A full disk makes room by evicting caches.
-    await this.withQuota(entry.output?.length ?? 0, async () => {
-      const tx = (await this.db()).transaction(['outbox', 'units', 'checkpoints'], 'readwrite', {
-        durability: 'strict',
-      });
-      await Promise.all([
-        tx.objectStore('outbox').put(entry),
-        tx.objectStore('units').delete(entry.lease),
-        tx.objectStore('checkpoints').delete(entry.lease),
-        tx.done,
-      ]);
+  async finishUnits(entries: OutboxEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    // Only the results are written here: a unit whose result is in the outbox is not listed, and
+    // is deleted with its result once acknowledged, so a crash never runs it twice nor loses it.
+    // A full disk makes room by evicting caches.
+    const bytes = entries.reduce((sum, entry) => sum + (entry.output?.length ?? 0), 0);
+    await this.withQuota(bytes, async () => {
+      const tx = (await this.db()).transaction('outbox', 'readwrite', { durability: 'strict' });
+      await Promise.all([...entries.map((entry) => tx.store.put(entry)), tx.done]);
     });
   }
 
@@ -112,8 +114,11 @@ export class IdbStore implements RuntimeStore {
 
   async removeFromOutbox(leases: string[]): Promise<void> {
     if (leases.length === 0) return;
-    const tx = (await this.db()).transaction('outbox', 'readwrite', { durability: 'strict' });
-    await Promise.all([...leases.map((lease) => tx.store.delete(lease)), tx.done]);
+    const tx = (await this.db()).transaction(['outbox', 'units', 'checkpoints'], 'readwrite', {
+      durability: 'strict',
+    });
+    const stores = [tx.objectStore('outbox'), tx.objectStore('units'), tx.objectStore('checkpoints')];
+    await Promise.all([...leases.flatMap((lease) => stores.map((store) => store.delete(lease))), tx.done]);
   }
 
   async getKernel(hash: string): Promise<Uint8Array | undefined> {
@@ -127,6 +132,10 @@ export class IdbStore implements RuntimeStore {
 
   async getCheckpoint(lease: string): Promise<Uint8Array | undefined> {
     return (await (await this.db()).get('checkpoints', lease))?.state;
+  }
+
+  async listCheckpoints(): Promise<string[]> {
+    return (await this.db()).getAllKeys('checkpoints');
   }
 
   async putCheckpoint(lease: string, state: Uint8Array): Promise<void> {

@@ -24,19 +24,23 @@ export class BrowserWorkerFactory implements WorkerFactory {
       ? new Int32Array(new SharedArrayBuffer(4 * CONTROL_SLOTS))
       : undefined;
     // One callback channel per worker: a comlink proxy per job would open a MessageChannel per unit.
-    let current: KernelCallbacks | undefined;
+    // Jobs by id: a job queued behind the running one must not get that one's reports.
+    const jobs = new Map<number, KernelCallbacks>();
+    let nextId = 1;
     void api.connect(
       proxy({
-        progress: (fraction: number) => current?.progress(fraction),
-        checkpoint: (state: Uint8Array) => current?.checkpoint(state),
+        progress: (fraction: number, id?: number) => jobs.get(id ?? 0)?.progress(fraction),
+        checkpoint: (state: Uint8Array, id?: number) => jobs.get(id ?? 0)?.checkpoint(state),
       }),
       control,
     );
     let errorListener: ((event: ErrorEvent) => void) | undefined;
     return {
       run: (job, callbacks) => {
-        current = callbacks;
-        return api.run(job);
+        const id = nextId++;
+        jobs.set(id, callbacks);
+        // Reports that arrive after the outcome are dropped with the entry.
+        return api.run({ ...job, id }).finally(() => jobs.delete(id));
       },
       terminate: () => {
         if (control) {

@@ -44,19 +44,24 @@ export class FileStore implements RuntimeStore {
   }
 
   async listUnits(): Promise<Lease[]> {
-    return this.readAll<Lease>('units');
+    const units = await this.readAll<Lease>('units');
+    const done = new Set(await readdir(join(this.dir, 'outbox')));
+    return units.filter((unit) => !done.has(`${unit.lease}.json`));
   }
 
   async putUnits(leases: Lease[]): Promise<void> {
     for (const lease of leases) await this.writeAtomic(this.path('units', lease.lease), JSON.stringify(lease));
   }
 
-  async finishUnit(entry: OutboxEntry): Promise<void> {
-    const stored: StoredEntry = { ...entry, output: entry.output ? bytesToBase64(entry.output) : undefined };
-    // The result is durable in the outbox before the unit is forgotten.
-    await this.writeAtomic(this.path('outbox', entry.lease), JSON.stringify(stored));
-    await rm(this.path('units', entry.lease), { force: true });
-    await this.dropCheckpoint(entry.lease);
+  async finishUnits(entries: OutboxEntry[]): Promise<void> {
+    // Only the results: a unit with a result in the outbox is not listed, and its file goes when
+    // the result is acknowledged (removeFromOutbox), so a crash never runs it twice nor loses it.
+    await Promise.all(
+      entries.map((entry) => {
+        const stored: StoredEntry = { ...entry, output: entry.output ? bytesToBase64(entry.output) : undefined };
+        return this.writeAtomic(this.path('outbox', entry.lease), JSON.stringify(stored));
+      }),
+    );
   }
 
   async dropUnit(lease: string): Promise<void> {
@@ -72,7 +77,14 @@ export class FileStore implements RuntimeStore {
   }
 
   async removeFromOutbox(leases: string[]): Promise<void> {
-    for (const lease of leases) await rm(this.path('outbox', lease), { force: true });
+    // The result last: were we to crash in between, the unit is still not listed.
+    await Promise.all(
+      leases.map(async (lease) => {
+        await rm(this.path('units', lease), { force: true });
+        await this.dropCheckpoint(lease);
+        await rm(this.path('outbox', lease), { force: true });
+      }),
+    );
   }
 
   async getKernel(hash: string): Promise<Uint8Array | undefined> {
@@ -97,6 +109,12 @@ export class FileStore implements RuntimeStore {
     } catch {
       return undefined;
     }
+  }
+
+  async listCheckpoints(): Promise<string[]> {
+    await this.init();
+    const names = await readdir(join(this.dir, 'checkpoints'));
+    return names.filter((name) => name.endsWith('.bin')).map((name) => name.slice(0, -'.bin'.length));
   }
 
   async dropCheckpoint(lease: string): Promise<void> {

@@ -30,11 +30,13 @@ export class ThreadFactory implements WorkerFactory {
     const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_SLOTS));
     // One callback channel per thread, set up once: a comlink proxy per job would open a new
     // MessageChannel for every unit.
-    let current: KernelCallbacks | undefined;
+    // Jobs by id: a job queued behind the running one must not get that one's reports.
+    const jobs = new Map<number, KernelCallbacks>();
+    let nextId = 1;
     void api.connect(
       proxy({
-        progress: (fraction: number) => current?.progress(fraction),
-        checkpoint: (state: Uint8Array) => current?.checkpoint(state),
+        progress: (fraction: number, id?: number) => jobs.get(id ?? 0)?.progress(fraction),
+        checkpoint: (state: Uint8Array, id?: number) => jobs.get(id ?? 0)?.checkpoint(state),
       }),
       control,
     );
@@ -46,8 +48,10 @@ export class ThreadFactory implements WorkerFactory {
     });
     return {
       run: (job, callbacks) => {
-        current = callbacks;
-        return api.run(job);
+        const id = nextId++;
+        jobs.set(id, callbacks);
+        // Reports that arrive after the outcome are dropped with the entry.
+        return api.run({ ...job, id }).finally(() => jobs.delete(id));
       },
       terminate: () => {
         terminated = true;
