@@ -5,6 +5,8 @@ import { ServerError } from '../runtime/errors.js';
 import type { Credentials, Transport } from '../runtime/ports.js';
 
 const POLL_MS = 2000;
+/** Uploads can finish many times a second; the credit shown is fetched at most this often. */
+const MIN_REFRESH_MS = 1000;
 
 export type InfoOutcome = 'ok' | 'unreachable' | 'refused';
 
@@ -12,6 +14,8 @@ export class InfoPoller {
   info: VolunteerInfo | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private refreshing = false;
+  private lastRefresh = 0;
+  private trailing: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     /** Where to ask, once there is an identity; undefined before. */
@@ -27,14 +31,26 @@ export class InfoPoller {
 
   stop(): void {
     clearInterval(this.timer);
+    clearTimeout(this.trailing);
     this.timer = undefined;
+    this.trailing = undefined;
   }
 
-  /** Fetches now, unless a fetch is already under way. */
+  /** Fetches now, unless a fetch is already under way; one asked for within a second of the last
+   * fetch happens when the second is up, so the last upload's credit is always shown. */
   async refresh(): Promise<void> {
     const source = this.source();
     if (!source || this.refreshing) return;
+    const wait = this.lastRefresh + MIN_REFRESH_MS - Date.now();
+    if (wait > 0) {
+      this.trailing ??= setTimeout(() => {
+        this.trailing = undefined;
+        void this.refresh();
+      }, wait);
+      return;
+    }
     this.refreshing = true;
+    this.lastRefresh = Date.now();
     let outcome: InfoOutcome = 'ok';
     try {
       this.info = await source.transport.me(source.credentials);

@@ -27,7 +27,14 @@ import { WorkLog } from './work-log.js';
 
 const START_RETRY_MS = 5000;
 /** Progress arrives up to ten times a second per thread; the page need not redraw that often. */
-const PUBLISH_DELAY_MS = 100;
+const PUBLISH_DELAY_MS = 250;
+const UNIT_EVENTS: ReadonlySet<RuntimeEvent['type']> = new Set([
+  'unit-start',
+  'unit-progress',
+  'unit-computed',
+  'unit-done',
+  'uploaded',
+]);
 const NO_PROJECTS = 'Paused: choose at least one project to help';
 
 export class VolunteerSession {
@@ -157,6 +164,7 @@ export class VolunteerSession {
     await this.host.close();
     this.tabs.close();
     this.credentials = undefined;
+    this.work.forget();
     await deleteLocalData();
   }
 
@@ -168,6 +176,7 @@ export class VolunteerSession {
     void this.host.runtime?.stop();
     this.tabs.close();
     this.poller.stop();
+    this.work.save();
     clearTimeout(this.publishTimer);
     this.listeners.clear();
   }
@@ -302,7 +311,8 @@ export class VolunteerSession {
       default:
         break;
     }
-    this.publish(event.type !== 'unit-progress' && event.type !== 'uploaded');
+    // Unit events can come many times a second: the page follows them a few times a second.
+    this.publish(!UNIT_EVENTS.has(event.type));
   }
 
   private infoArrived(outcome: InfoOutcome): void {

@@ -84,10 +84,12 @@ export class WidgetRunner {
     switch (event.type) {
       case 'unit-progress':
         return this.update({ progress: event.fraction });
+      case 'unit-computed':
+        return this.update({ progress: undefined });
       case 'unit-done':
+        // Stored after the next unit began, so the progress shown is that unit's: left alone.
         return this.update({
           units: this.runtime.stats.completed,
-          progress: undefined,
           problem: event.ok ? undefined : `A unit failed: ${event.error ?? 'unknown error'}`,
         });
       case 'unit-stopped':
