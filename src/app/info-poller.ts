@@ -4,7 +4,8 @@ import type { VolunteerInfo } from '../protocol/api.js';
 import { ServerError } from '../runtime/errors.js';
 import type { Credentials, Transport } from '../runtime/ports.js';
 
-const POLL_MS = 2000;
+/** Uploads refresh the credit as they happen; the poll covers validations of others' replicas. */
+const POLL_MS = 5000;
 /** Uploads can finish many times a second; the credit shown is fetched at most this often. */
 const MIN_REFRESH_MS = 1000;
 

@@ -1,12 +1,19 @@
 // Units finished per minute over the last half hour, as a row of bars. Plain SVG: thirty
 // rectangles do not need a charting library on the page every volunteer loads.
+import { memo } from 'preact/compat';
 import { CHART_MINUTES } from './work-tally.js';
 
 const WIDTH = 300;
 const HEIGHT = 60;
 const GAP = 2;
 
-export function ThroughputChart({ perMinute }: { perMinute: number[] }) {
+/** Redrawn only when a bar changes: the page re-renders often while units finish. */
+export const ThroughputChart = memo(
+  ThroughputBars,
+  (a, b) => a.perMinute.length === b.perMinute.length && a.perMinute.every((n, i) => n === b.perMinute[i]),
+);
+
+function ThroughputBars({ perMinute }: { perMinute: number[] }) {
   const peak = Math.max(0, ...perMinute);
   const scale = Math.max(1, peak);
   const latest = perMinute.at(-1) ?? 0;

@@ -27,7 +27,11 @@ import { WorkLog } from './work-log.js';
 
 const START_RETRY_MS = 5000;
 /** Progress arrives up to ten times a second per thread; the page need not redraw that often. */
-const PUBLISH_DELAY_MS = 250;
+/**
+ * Unit events (many a second with short units) reach the page at most this often: each render
+ * costs the browser style, layout and paint, which counts against the CPU share the volunteer set.
+ */
+const PUBLISH_DELAY_MS = 1000;
 const UNIT_EVENTS: ReadonlySet<RuntimeEvent['type']> = new Set([
   'unit-start',
   'unit-progress',
