@@ -40,6 +40,9 @@ export interface RunOptions {
 
 const MiB = 1024 * 1024;
 
+/** A module's ABI never changes: checked once per compiled module, not once per unit. */
+const abiChecks = new WeakMap<WebAssembly.Module, ReturnType<typeof checkKernelAbi>>();
+
 /** Instantiates the module, feeds it the input and returns its output bytes (copied). */
 export async function runKernel(
   module: WebAssembly.Module,
@@ -47,7 +50,8 @@ export async function runKernel(
   options: RunOptions,
   callbacks: Partial<KernelCallbacks> = {},
 ): Promise<KernelOutcome> {
-  const abi = checkKernelAbi(module);
+  let abi = abiChecks.get(module);
+  if (!abi) abiChecks.set(module, (abi = checkKernelAbi(module)));
   if (!abi.ok) return { ok: false, error: { kind: 'abi', message: `kernel ${abi.reason}` } };
   if (abi.abi !== 'sc1')
     return { ok: false, error: { kind: 'abi', message: `kernel follows the ${abi.abi} ABI, not sc1` } };

@@ -12,7 +12,8 @@ import { runKernel } from './kernel-host.js';
 import { runWasiKernel } from './wasi-host.js';
 import { checkCpuPercent, restAfter } from './throttle.js';
 
-const PROGRESS_INTERVAL_MS = 250;
+/** The page shows progress once a second; forwarding it more often would be wasted work. */
+const PROGRESS_INTERVAL_MS = 1000;
 /** Busy time gathered before the in-unit throttle blocks: shorter slices would cost more than they save. */
 export const MIN_BUSY_SLICE_MS = 20;
 /**
@@ -106,8 +107,8 @@ export function createKernelWorkerApi({ longUnitMs = LONG_UNIT_MS }: KernelWorke
     const started = performance.now();
     let busySince = started;
     // Kernels may report progress in a tight loop; crossing threads that often would cost more
-    // than the work, so forward at most one report per interval.
-    let lastReport = 0;
+    // than the work, so forward at most one report per interval (none at all for a short unit).
+    let lastReport = Date.now();
     const progress = (fraction: number) => {
       checkStop();
       const clock = performance.now();

@@ -7,7 +7,7 @@ import type { Credentials, RuntimeStore, Transport } from './ports.js';
 
 const BATCH_SIZE = 64;
 /** How long a stored result may wait for others to share its upload while more units run. */
-export const UPLOAD_LINGER_MS = 1000;
+export const UPLOAD_LINGER_MS = 2000;
 
 export interface OutboxEvents {
   uploaded(acks: SubmitAck[]): void;

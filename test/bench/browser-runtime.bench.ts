@@ -3,7 +3,7 @@
 // the units back to back. Runtime: the volunteer page (Start, 1 thread, 100 %), units leased from
 // the in-process server and results uploaded; timed from the first lease the server hands out
 // to the moment the batch shows every unit validated (GET /api/v1/batches/:id, polled).
-// Alternating bare/runtime twice; median ratio. Goals: ≥ 0.97 for ~100 ms units, ≥ 0.90 for ~5 ms.
+// Alternating bare/runtime three times (the box is shared and noisy); median ratio. Goals: ≥ 0.97 for ~100 ms units, ≥ 0.90 for ~5 ms.
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, it } from 'vitest';
@@ -25,7 +25,7 @@ import {
 import { report, round } from './report.js';
 
 const SECONDS = Number(process.env.RUNTIME_BENCH_SECONDS ?? 15);
-const ROUNDS = Number(process.env.RUNTIME_BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.RUNTIME_BENCH_ROUNDS ?? 3);
 // RUNTIME_BENCH_TARGETS=5 runs only the ~5 ms units (default: 100,5).
 const wasm = new Uint8Array(readFileSync('dist/kernels/primes.wasm'));
 

@@ -117,8 +117,21 @@ export class IdbStore implements RuntimeStore {
     const tx = (await this.db()).transaction(['outbox', 'units', 'checkpoints'], 'readwrite', {
       durability: 'strict',
     });
-    const stores = [tx.objectStore('outbox'), tx.objectStore('units'), tx.objectStore('checkpoints')];
-    await Promise.all([...leases.flatMap((lease) => stores.map((store) => store.delete(lease))), tx.done]);
+    const [outbox, units, checkpoints] = [
+      tx.objectStore('outbox'),
+      tx.objectStore('units'),
+      tx.objectStore('checkpoints'),
+    ];
+    // Few units ever checkpoint: one key listing spares a delete per unit.
+    const saved = new Set(await checkpoints.getAllKeys());
+    await Promise.all([
+      ...leases.flatMap((lease) => [
+        outbox.delete(lease),
+        units.delete(lease),
+        ...(saved.has(lease) ? [checkpoints.delete(lease)] : []),
+      ]),
+      tx.done,
+    ]);
   }
 
   async getKernel(hash: string): Promise<Uint8Array | undefined> {
