@@ -12,8 +12,7 @@ import { runKernel } from './kernel-host.js';
 import { runWasiKernel } from './wasi-host.js';
 import { checkCpuPercent, restAfter } from './throttle.js';
 
-/** The page shows progress once a second; forwarding it more often would be wasted work. */
-const PROGRESS_INTERVAL_MS = 1000;
+const PROGRESS_INTERVAL_MS = 250;
 /** Busy time gathered before the in-unit throttle blocks: shorter slices would cost more than they save. */
 export const MIN_BUSY_SLICE_MS = 20;
 /**
