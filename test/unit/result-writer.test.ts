@@ -1,6 +1,6 @@
 // Results are stored while the next unit runs; those that finish during a write go together
 // in the next one, and a failed write says so without losing the units.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { OutboxEntry } from '../../src/runtime/ports.js';
 import { GROUP_MS, ResultWriter } from '../../src/runtime/result-writer.js';
 import { MemoryStore } from '../helpers/memory-store.js';
@@ -25,10 +25,12 @@ describe('ResultWriter', () => {
       return finishUnits(entries);
     };
     const stored: string[] = [];
-    const writer = new ResultWriter(store, {
-      stored: (entries) => stored.push(...entries.map((e) => e.lease)),
-      failed: () => expect.unreachable(),
-    });
+    // A clock that stands still: every write after the first is within GROUP_MS of the last.
+    const writer = new ResultWriter(
+      store,
+      { stored: (entries) => stored.push(...entries.map((e) => e.lease)), failed: () => expect.unreachable() },
+      () => 0,
+    );
     // The first result is written at once; the five that finish meanwhile share the next write.
     writer.write(entry(0));
     for (let i = 1; i < 6; i++) writer.write(entry(i));
@@ -36,7 +38,7 @@ describe('ResultWriter', () => {
     await writer.settle();
     expect(writes).toEqual([1, 5]);
     writer.write(entry(6));
-    await new Promise((resolve) => setTimeout(resolve, 2));
+    await Promise.resolve();
     writer.write(entry(7));
     writer.write(entry(8));
     await writer.settle();
@@ -48,18 +50,29 @@ describe('ResultWriter', () => {
   });
 
   it('holds a result for the group window, unless someone settles', async () => {
-    const store = new MemoryStore();
-    let clock = 0;
-    const writer = new ResultWriter(store, { stored: () => {}, failed: () => expect.unreachable() }, () => clock);
-    writer.write(entry(0));
-    await Promise.resolve();
-    expect(store.outbox.has('l0')).toBe(true);
-    clock = GROUP_MS / 2;
-    writer.write(entry(1));
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(store.outbox.has('l1')).toBe(false);
-    await writer.settle();
-    expect(store.outbox.has('l1')).toBe(true);
+    vi.useFakeTimers();
+    try {
+      const store = new MemoryStore();
+      let clock = 0;
+      const writer = new ResultWriter(store, { stored: () => {}, failed: () => expect.unreachable() }, () => clock);
+      writer.write(entry(0));
+      await Promise.resolve();
+      expect(store.outbox.has('l0')).toBe(true);
+      clock = GROUP_MS / 2;
+      writer.write(entry(1));
+      await vi.advanceTimersByTimeAsync(GROUP_MS / 4);
+      expect(store.outbox.has('l1')).toBe(false);
+      await writer.settle();
+      expect(store.outbox.has('l1')).toBe(true);
+      // Left alone, it is written when the window is over.
+      clock = GROUP_MS * 2;
+      writer.write(entry(2));
+      writer.write(entry(3));
+      await vi.advanceTimersByTimeAsync(GROUP_MS);
+      expect(store.outbox.has('l3')).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('reports a failed write and keeps writing later results', async () => {

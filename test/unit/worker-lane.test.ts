@@ -1,7 +1,7 @@
 // A lane keeps one thread fed: jobs queued behind the running one start when it ends, the time
 // budget runs only for the job at the head, and a thread that fails (timeout, crash, memory) is
 // replaced with the queued jobs sent again, bytes included. Driven by fake threads.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { KernelCallbacks, KernelJob, KernelOutcome } from '../../src/protocol/worker.js';
 import type { KernelWorker } from '../../src/runtime/ports.js';
 import { WorkerPool } from '../../src/runtime/worker-pool.js';
@@ -64,16 +64,25 @@ describe('Lane', () => {
   });
 
   it('starts the time budget of a queued job only when it reaches the head', async () => {
-    const { lane, threads } = fixture();
-    const first = lane.run(job('a'), { timeoutMs: 60 }, noop);
-    const second = lane.run(job('b'), { timeoutMs: 60 }, noop);
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    threads[0]!.answers[0]!(ok('A'));
-    await first;
-    // 40 ms queued + 40 ms at the head: within its own 60 ms budget.
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    threads[0]!.answers[1]!(ok('B'));
-    expect(await second).toEqual(ok('B'));
+    vi.useFakeTimers();
+    try {
+      const { lane, threads } = fixture();
+      const first = lane.run(job('a'), { timeoutMs: 60 }, noop);
+      const second = lane.run(job('b'), { timeoutMs: 60 }, noop);
+      vi.advanceTimersByTime(40);
+      threads[0]!.answers[0]!(ok('A'));
+      await first;
+      // 40 ms queued + 40 ms at the head: within its own 60 ms budget.
+      vi.advanceTimersByTime(40);
+      threads[0]!.answers[1]!(ok('B'));
+      expect(await second).toEqual(ok('B'));
+      // The next one, left at the head past its budget, is stopped.
+      const third = lane.run(job('c'), { timeoutMs: 60 }, noop);
+      vi.advanceTimersByTime(61);
+      expect(await third).toMatchObject({ ok: false, error: { kind: 'timeout' } });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('replaces a thread that ran past its budget and sends the queued job again, bytes included', async () => {
