@@ -14,8 +14,9 @@ export interface ReceiptsView {
   load(): Promise<ReceiptSet | undefined>;
 }
 
-/** Credit moves in bursts as a batch validates; one top-up per burst is plenty. */
-const TOP_UP_DELAY_MS = 1000;
+/** Credit moves with every upload while units run; a top-up every few seconds is plenty (each
+ * one is a request and a render, which count against the volunteer's CPU share). */
+const TOP_UP_DELAY_MS = 5000;
 
 export function useReceipts(session: VolunteerSession, origin: string, hasIdentity: boolean, credit: number) {
   const [receipts, setReceipts] = useState<ReceiptSet | undefined>(undefined);
@@ -27,7 +28,9 @@ export function useReceipts(session: VolunteerSession, origin: string, hasIdenti
 
   const load = useCallback((): Promise<ReceiptSet | undefined> => {
     inFlight.current ??= (async () => {
-      setLoading(true);
+      // Only the first load shows as loading: a top-up in the background need not re-render twice.
+      const first = latest.current === undefined;
+      if (first) setLoading(true);
       try {
         const credentials = await session.identity();
         if (!credentials) {
@@ -46,7 +49,7 @@ export function useReceipts(session: VolunteerSession, origin: string, hasIdenti
         setError(`Could not load your receipts: ${(err as Error).message}`);
         return latest.current;
       } finally {
-        setLoading(false);
+        if (first) setLoading(false);
         inFlight.current = undefined;
       }
     })();
