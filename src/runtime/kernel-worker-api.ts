@@ -13,6 +13,8 @@ import { runWasiKernel } from './wasi-host.js';
 import { checkCpuPercent, restAfter } from './throttle.js';
 
 const PROGRESS_INTERVAL_MS = 250;
+/** Least time between two checkpoints forwarded to the host. */
+export const CHECKPOINT_FORWARD_MS = 500;
 /** Busy time gathered before the in-unit throttle blocks: shorter slices would cost more than they save. */
 export const MIN_BUSY_SLICE_MS = 20;
 /**
@@ -25,6 +27,8 @@ export const LONG_UNIT_MS = 3000;
 export interface KernelWorkerApiOptions {
   /** Busy time after which a unit counts as long (default LONG_UNIT_MS). */
   longUnitMs?: number;
+  /** Least time between two checkpoints forwarded to the host (default CHECKPOINT_FORWARD_MS). */
+  checkpointForwardMs?: number;
 }
 
 /** A way to block this thread (Atomics.wait on shared memory), or undefined where there is none. */
@@ -32,7 +36,10 @@ function privateWaitCell(): Int32Array | undefined {
   return typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
 }
 
-export function createKernelWorkerApi({ longUnitMs = LONG_UNIT_MS }: KernelWorkerApiOptions = {}): KernelWorkerApi {
+export function createKernelWorkerApi({
+  longUnitMs = LONG_UNIT_MS,
+  checkpointForwardMs = CHECKPOINT_FORWARD_MS,
+}: KernelWorkerApiOptions = {}): KernelWorkerApi {
   const modules = new Map<string, Promise<WebAssembly.Module>>();
   let callbacks: KernelCallbacks = { progress() {}, checkpoint() {} };
   let control: Int32Array | undefined;
@@ -121,8 +128,14 @@ export function createKernelWorkerApi({ longUnitMs = LONG_UNIT_MS }: KernelWorke
       lastReport = now;
       void callbacks.progress(fraction, job.id);
     };
+    // Kernels may checkpoint dozens of times a second; the host stores one every few seconds, so
+    // only the latest state per interval crosses threads (a pause loses at most that much work).
+    let lastCheckpoint = Date.now();
     const checkpoint = (state: Uint8Array) => {
       checkStop();
+      const now = Date.now();
+      if (now - lastCheckpoint < checkpointForwardMs) return;
+      lastCheckpoint = now;
       void callbacks.checkpoint(state, job.id);
     };
     const host = job.abi === 'wasi' ? runWasiKernel : runKernel;

@@ -38,11 +38,13 @@ beforeAll(async () => {
   expected = new TextDecoder().decode(outcome.output);
 });
 
-/** Inline workers (on the test's thread) with a real stop slot, recording every job they get. */
+/** Inline workers (on the test's thread) with a real stop slot, recording every job they get.
+ * Every checkpoint is forwarded (a real worker forwards one per CHECKPOINT_FORWARD_MS): these
+ * units last about a second, and the runtime's own write interval is what is tested here. */
 class RecordingWorkers implements WorkerFactory {
   readonly jobs: KernelJob[] = [];
   create(): KernelWorker {
-    const api = createKernelWorkerApi();
+    const api = createKernelWorkerApi({ checkpointForwardMs: 0 });
     const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_SLOTS));
     return {
       run: (job, callbacks) => {
@@ -152,6 +154,27 @@ describe('checkpoints in the runtime', () => {
     expect(progress[0]).toBeGreaterThanOrEqual(fractions.at(-1)! - 0.02);
     expect(output(transport)).toBe(expected);
     expect(store.checkpoints.size).toBe(0);
+  });
+});
+
+describe('checkpoints crossing threads', () => {
+  it('forwards at most one checkpoint per interval, the latest state', async () => {
+    const api = createKernelWorkerApi({ checkpointForwardMs: 200 });
+    const forwarded: { state: Uint8Array; at: number }[] = [];
+    api.connect({ progress() {}, checkpoint: (state) => forwarded.push({ state, at: performance.now() }) });
+    const started = performance.now();
+    const outcome = await api.run({
+      kernelHash: hash,
+      kernel: collatz,
+      input: new TextEncoder().encode(INPUT),
+      maxOutputBytes: MAX_OUTPUT_BYTES,
+    });
+    const elapsed = performance.now() - started;
+    expect(outcome.ok).toBe(true);
+    expect(forwarded.length).toBeGreaterThanOrEqual(1);
+    expect(forwarded.length).toBeLessThanOrEqual(Math.ceil(elapsed / 200));
+    for (let i = 1; i < forwarded.length; i++)
+      expect(forwarded[i]!.at - forwarded[i - 1]!.at).toBeGreaterThanOrEqual(190);
   });
 });
 
