@@ -8,8 +8,9 @@ export interface ProjectsView {
   error: string | undefined;
 }
 
-/** However fast units finish, the list is fetched at most this often. */
-const MIN_GAP_MS = 3000;
+/** However fast units finish, the list is fetched at most this often (each fetch that changes
+ * it re-renders the page, which counts against the volunteer's CPU share). */
+const MIN_GAP_MS = 10_000;
 
 /**
  * Loads the projects now, again soon after `version` changes (the volunteer's own work moved
@@ -19,6 +20,7 @@ export function useProjects(refreshMs: number | undefined, version: number): Pro
   const [view, setView] = useState<ProjectsView>({ projects: undefined, error: undefined });
   const lastFetch = useRef(-Infinity);
   const latest = useRef(0);
+  const shown = useRef('');
   const unmounted = useRef(new AbortController());
   useEffect(() => () => unmounted.current.abort(), []);
 
@@ -32,8 +34,15 @@ export function useProjects(refreshMs: number | undefined, version: number): Pro
       try {
         const response = await fetch(`${API_PREFIX}/projects`, { signal });
         if (!response.ok) throw new Error(`the server answered ${response.status}`);
-        const body = (await response.json()) as { projects: ProjectInfo[] };
-        if (ticket === latest.current) setView({ projects: body.projects, error: undefined });
+        const text = await response.text();
+        // An unchanged list is not shown again: that would re-render the page for nothing.
+        if (ticket !== latest.current) return;
+        if (text === shown.current) {
+          setView((old) => (old.error ? { ...old, error: undefined } : old));
+          return;
+        }
+        shown.current = text;
+        setView({ projects: (JSON.parse(text) as { projects: ProjectInfo[] }).projects, error: undefined });
       } catch (err) {
         if (signal.aborted || ticket !== latest.current) return;
         setView((old) => ({ projects: old.projects, error: `Could not load the projects: ${(err as Error).message}` }));
