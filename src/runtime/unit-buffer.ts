@@ -58,7 +58,7 @@ export class UnitBuffer {
 
   /** Rereads the stored buffer: units leased by an earlier session, and units a pause gave back. */
   async load(): Promise<void> {
-    await this.refilling;
+    await this.settle();
     const stored = await this.store.listUnits();
     this.queued.clear();
     for (const lease of stored) if (!this.taken.has(lease.lease)) this.queued.set(lease.lease, lease);

@@ -4,9 +4,12 @@
 // terminating its thread (a WebAssembly loop cannot be interrupted any other way), replaces
 // crashed threads and threads whose kernel outgrew its memory (sending the jobs queued behind
 // to the new thread), and stops everything at once on pause.
-import type { KernelCallbacks, KernelJob, KernelOutcome } from '../protocol/worker.js';
+import type { KernelCallbacks, KernelErrorKind, KernelJob, KernelOutcome } from '../protocol/worker.js';
 import { AbortError } from './errors.js';
 import type { KernelWorker, WorkerFactory } from './ports.js';
+
+/** Failures that leave a thread unfit for the next job: stuck, dead, or with a bloated heap. */
+const THREAD_FAILURES: ReadonlySet<KernelErrorKind> = new Set(['timeout', 'crash', 'memory']);
 
 export interface RunLimits {
   timeoutMs: number;
@@ -105,7 +108,7 @@ export class Lane {
     if (this.jobs[0] !== pending || from !== this.worker) return;
     this.jobs.shift();
     clearTimeout(pending.timer);
-    const failedThread = !outcome.ok && ['timeout', 'crash', 'memory'].includes(outcome.error.kind);
+    const failedThread = !outcome.ok && THREAD_FAILURES.has(outcome.error.kind);
     if (failedThread) {
       // A stuck, dead or bloated thread is replaced; the jobs queued behind go to the new one.
       this.retire();

@@ -12,7 +12,7 @@ let outPtr: usize = 0;
 let outLen: usize = 0;
 let outCap: usize = 0;
 
-/** The host writes the input here. Built with AssemblyScript's minimal `--runtime stub` (a bump allocator), memory is never freed: a kernel instance serves one run. */
+/** The host writes the input here. Kernels use AssemblyScript's smallest runtime, a bump allocator that never frees (see scripts/build-kernels.mjs): a kernel instance serves one run. */
 export function alloc(len: i32): usize {
   return heap.alloc(<usize>max(len, 0));
 }
