@@ -12,7 +12,7 @@ import { runKernel } from './kernel-host.js';
 import { runWasiKernel } from './wasi-host.js';
 import { checkCpuPercent, restAfter } from './throttle.js';
 
-const PROGRESS_INTERVAL_MS = 250;
+export const PROGRESS_INTERVAL_MS = 250;
 /** Least time between two checkpoints forwarded to the host. */
 export const CHECKPOINT_FORWARD_MS = 500;
 /** Busy time gathered before the in-unit throttle blocks: shorter slices would cost more than they save. */
@@ -29,6 +29,8 @@ export interface KernelWorkerApiOptions {
   longUnitMs?: number;
   /** Least time between two checkpoints forwarded to the host (default CHECKPOINT_FORWARD_MS). */
   checkpointForwardMs?: number;
+  /** Least time between two progress reports forwarded to the host (default PROGRESS_INTERVAL_MS). */
+  progressIntervalMs?: number;
 }
 
 /** A way to block this thread (Atomics.wait on shared memory), or undefined where there is none. */
@@ -39,6 +41,7 @@ function privateWaitCell(): Int32Array | undefined {
 export function createKernelWorkerApi({
   longUnitMs = LONG_UNIT_MS,
   checkpointForwardMs = CHECKPOINT_FORWARD_MS,
+  progressIntervalMs = PROGRESS_INTERVAL_MS,
 }: KernelWorkerApiOptions = {}): KernelWorkerApi {
   const modules = new Map<string, Promise<WebAssembly.Module>>();
   let callbacks: KernelCallbacks = { progress() {}, checkpoint() {} };
@@ -124,7 +127,7 @@ export function createKernelWorkerApi({
         busySince = performance.now();
       }
       const now = Date.now();
-      if (now - lastReport < PROGRESS_INTERVAL_MS) return;
+      if (now - lastReport < progressIntervalMs) return;
       lastReport = now;
       void callbacks.progress(fraction, job.id);
     };

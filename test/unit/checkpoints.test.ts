@@ -39,12 +39,13 @@ beforeAll(async () => {
 });
 
 /** Inline workers (on the test's thread) with a real stop slot, recording every job they get.
- * Every checkpoint is forwarded (a real worker forwards one per CHECKPOINT_FORWARD_MS): these
- * units last about a second, and the runtime's own write interval is what is tested here. */
+ * Every checkpoint and progress report is forwarded (a real worker forwards one per
+ * CHECKPOINT_FORWARD_MS and PROGRESS_INTERVAL_MS, none for a short run): these units last about
+ * a second, a resumed one less, and the runtime's own handling is what is tested here. */
 class RecordingWorkers implements WorkerFactory {
   readonly jobs: KernelJob[] = [];
   create(): KernelWorker {
-    const api = createKernelWorkerApi({ checkpointForwardMs: 0 });
+    const api = createKernelWorkerApi({ checkpointForwardMs: 0, progressIntervalMs: 0 });
     const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_SLOTS));
     return {
       run: (job, callbacks) => {
