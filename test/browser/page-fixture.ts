@@ -152,3 +152,39 @@ export async function statValue(page: Page, testId: string): Promise<number> {
   const text = (await page.getByTestId(testId).textContent()) ?? '';
   return Number(text.replace(/[^\d.]/g, '')) || 0;
 }
+
+/**
+ * Records of one object store of the page's database: all of them, or the one under `key`.
+ * Never creates the database: opening a name that does not exist yet would make an empty
+ * version 1, which the page would then open without its stores. Until the page has made it,
+ * this reads nothing. Every failure rejects, so a caller's wait names what went wrong.
+ */
+export function readStore(page: Page, store: string, key?: string): Promise<unknown[]> {
+  return page.evaluate(
+    ([name, key]) =>
+      new Promise<unknown[]>((resolve, reject) => {
+        const open = indexedDB.open('sparecycles');
+        open.onupgradeneeded = () => open.transaction?.abort();
+        open.onerror = (event) => {
+          event.preventDefault();
+          if (open.error?.name === 'AbortError') resolve([]);
+          else reject(new Error(`opening the page's database failed: ${open.error?.message}`));
+        };
+        open.onsuccess = () => {
+          const db = open.result;
+          try {
+            const records = db.transaction(name).objectStore(name);
+            const get = key === undefined ? records.getAll() : records.get(key);
+            get.onsuccess = () =>
+              resolve(key === undefined ? (get.result as unknown[]) : get.result === undefined ? [] : [get.result]);
+            get.onerror = () => reject(new Error(`reading ${name} failed: ${get.error?.message}`));
+          } catch (error) {
+            reject(new Error(`reading ${name} failed: ${(error as Error).message}`));
+          } finally {
+            db.close();
+          }
+        };
+      }),
+    [store, key] as const,
+  );
+}

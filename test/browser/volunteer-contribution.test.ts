@@ -8,7 +8,16 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyReceipt, type LedgerEntry } from '../../src/server/ledger.js';
-import { SCREENSHOTS, batchStatus, publish, startStack, statValue, waitUntil, type Stack } from './page-fixture.js';
+import {
+  SCREENSHOTS,
+  batchStatus,
+  publish,
+  readStore,
+  startStack,
+  statValue,
+  waitUntil,
+  type Stack,
+} from './page-fixture.js';
 
 let stack: Stack;
 
@@ -22,21 +31,9 @@ afterAll(async () => {
 });
 
 /** The volunteer's secret, read from the page's IndexedDB the way the page keeps it. */
-function storedSecret(page: Page): Promise<string | undefined> {
-  return page.evaluate(
-    () =>
-      new Promise<string | undefined>((resolve, reject) => {
-        const open = indexedDB.open('sparecycles');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const get = open.result.transaction('settings').objectStore('settings').get('credentials');
-          get.onsuccess = () => {
-            open.result.close();
-            resolve((get.result as { secret?: string } | undefined)?.secret);
-          };
-        };
-      }),
-  );
+async function storedSecret(page: Page): Promise<string | undefined> {
+  const [credentials] = (await readStore(page, 'settings', 'credentials')) as { secret?: string }[];
+  return credentials?.secret;
 }
 
 async function axeViolations(page: Page): Promise<string[]> {

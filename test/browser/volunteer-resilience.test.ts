@@ -5,7 +5,7 @@
 // Needs `npm run build` first (npm test runs it): the server serves dist/public and dist/*kernels.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchStatus, publish, startStack, statValue, waitUntil, type Stack } from './page-fixture.js';
+import { batchStatus, publish, readStore, startStack, statValue, waitUntil, type Stack } from './page-fixture.js';
 
 /** Pressure stays 'nominal' and the battery charging, whatever the machine running the test does. */
 function calmSensors() {
@@ -31,27 +31,6 @@ function installClickProbe() {
   button.addEventListener('click', (event) => delays.push(performance.now() - event.timeStamp));
   document.body.append(button);
   Object.assign(window, { __clickDelays: delays });
-}
-
-/** Reads one object store of the page's database (only once the page has opened it). */
-function readStore(page: Page, store: string): Promise<{ count: number; values: unknown[] }> {
-  return page.evaluate(
-    (name) =>
-      new Promise<{ count: number; values: unknown[] }>((resolve, reject) => {
-        const open = indexedDB.open('sparecycles');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const get = db.transaction(name).objectStore(name).getAll();
-          get.onsuccess = () => {
-            db.close();
-            resolve({ count: get.result.length, values: get.result });
-          };
-          get.onerror = () => reject(get.error);
-        };
-      }),
-    store,
-  );
 }
 
 async function firstUnitProgress(page: Page): Promise<number | undefined> {
@@ -96,14 +75,16 @@ describe('a volunteer page that survives a real browser', () => {
       ...ALONE,
     });
     const page = await openPage(1);
+    // Before Start the page has no database yet, and looking must not make one (an empty one
+    // would lack the page's stores; that race once hung this test on a loaded machine).
+    expect(await readStore(page, 'checkpoints')).toEqual([]);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
 
     let saved = 0;
     await waitUntil(
       'a checkpoint past 25% is stored',
       async () => {
-        const { values } = await readStore(page, 'checkpoints');
-        const record = values[0] as { state: Uint8Array } | undefined;
+        const [record] = (await readStore(page, 'checkpoints')) as ({ state: Uint8Array } | undefined)[];
         if (!record) return false;
         const view = new DataView(new Uint8Array(Object.values(record.state)).buffer);
         saved = (Number(view.getBigUint64(24, true)) - from) / (to - from);
@@ -120,7 +101,7 @@ describe('a volunteer page that survives a real browser', () => {
     );
     expect(first).toBeGreaterThanOrEqual(saved);
     await waitUntil('the unit validates', async () => (await batchStatus(stack, batch)).counts.done === 1, 60_000);
-    expect((await readStore(page, 'checkpoints')).count).toBe(0);
+    expect((await readStore(page, 'checkpoints')).length).toBe(0);
   }, 150_000);
 
   it('stops kernels that loop, trap, return 100 MB or hog memory, reports each, and stays responsive', async () => {
@@ -170,7 +151,7 @@ describe('a volunteer page that survives a real browser', () => {
 
     await context!.setOffline(true);
     const doneOffline = await statValue(page, 'units-done');
-    await waitUntil('results pile up in the outbox', async () => (await readStore(page, 'outbox')).count >= 2, 60_000);
+    await waitUntil('results pile up in the outbox', async () => (await readStore(page, 'outbox')).length >= 2, 60_000);
     // Units kept computing while nothing could be sent.
     expect(await statValue(page, 'units-done')).toBeGreaterThan(doneOffline);
     const before = await batchStatus(stack, batch);
@@ -182,6 +163,6 @@ describe('a volunteer page that survives a real browser', () => {
       async () => (await batchStatus(stack, batch)).counts.done === units,
       90_000,
     );
-    await waitUntil('the outbox is empty', async () => (await readStore(page, 'outbox')).count === 0, 30_000);
+    await waitUntil('the outbox is empty', async () => (await readStore(page, 'outbox')).length === 0, 30_000);
   }, 180_000);
 });
