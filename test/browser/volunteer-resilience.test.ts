@@ -1,7 +1,8 @@
 // The volunteer page in real Chromium, when things go wrong: a reload mid-unit resumes from the
-// kernel's checkpoint; kernels that loop, trap, return 100 MB or hog memory are stopped and
-// reported as errors while the page stays responsive; offline, results wait in the IndexedDB
-// outbox while buffered units keep computing, and all of them upload once back online.
+// kernel's checkpoint; a database made under the page's name without its stores is repaired;
+// kernels that loop, trap, return 100 MB or hog memory are stopped and reported as errors while
+// the page stays responsive; offline, results wait in the IndexedDB outbox while buffered units
+// keep computing, and all of them upload once back online.
 // Needs `npm run build` first (npm test runs it): the server serves dist/public and dist/*kernels.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +104,30 @@ describe('a volunteer page that survives a real browser', () => {
     await waitUntil('the unit validates', async () => (await batchStatus(stack, batch)).counts.done === 1, 60_000);
     expect((await readStore(page, 'checkpoints')).length).toBe(0);
   }, 150_000);
+
+  it('repairs a database another script made under its name, and computes', async () => {
+    const { batch } = await publish(stack, { name: 'Primes, after a bare open' }, 'dist/kernels/primes.wasm', {
+      inputs: [{ from: 0, to: 20_000 }],
+      ...ALONE,
+    });
+    const page = await openPage(1);
+    // What a bare indexedDB.open does to a name that does not exist: an empty version 1.
+    const made = await page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const open = indexedDB.open('sparecycles');
+          open.onsuccess = () => {
+            resolve(open.result.objectStoreNames.length);
+            open.result.close();
+          };
+          open.onerror = () => reject(open.error);
+        }),
+    );
+    expect(made).toBe(0);
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await waitUntil('the unit validates', async () => (await batchStatus(stack, batch)).counts.done === 1, 60_000);
+    expect(await readStore(page, 'settings', 'credentials')).toHaveLength(1);
+  }, 90_000);
 
   it('stops kernels that loop, trap, return 100 MB or hog memory, reports each, and stays responsive', async () => {
     const faulty = ['loop', 'trap', 'huge-output', 'memory-hog'];

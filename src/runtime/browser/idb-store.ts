@@ -36,6 +36,7 @@ export interface SpareCyclesDB extends DBSchema {
 }
 
 export const DB_NAME = 'sparecycles';
+/** The least version this schema needs; a repaired database is one or more past it (see open). */
 const DB_VERSION = 1;
 /** Freed beyond the failing write's own size when the quota is hit, so the next writes fit too. */
 const EVICTION_SLACK_BYTES = 4 * 1024 * 1024;
@@ -217,27 +218,55 @@ export class IdbStore implements RuntimeStore {
   }
 
   private db(): Promise<IDBPDatabase<SpareCyclesDB>> {
-    this.opening ??= openDB<SpareCyclesDB>(this.name, DB_VERSION, {
-      upgrade(db, oldVersion) {
-        if (oldVersion < 1) {
-          db.createObjectStore('units', { keyPath: 'lease' });
-          const outbox = db.createObjectStore('outbox', { keyPath: 'lease' });
-          outbox.createIndex('by-finished', 'finishedAt');
-          db.createObjectStore('kernels', { keyPath: 'hash' });
-          db.createObjectStore('settings');
-          db.createObjectStore('checkpoints', { keyPath: 'lease' });
-        }
-      },
+    this.opening ??= this.open().catch((err: unknown) => {
+      this.opening = undefined;
+      throw err;
+    });
+    return this.opening;
+  }
+
+  private async open(): Promise<IDBPDatabase<SpareCyclesDB>> {
+    let db: IDBPDatabase<SpareCyclesDB>;
+    try {
+      db = await this.openAt(DB_VERSION);
+    } catch (err) {
+      // Already past DB_VERSION (repaired below, by this page or another tab): open it as it is.
+      if ((err as Error).name !== 'VersionError') throw err;
+      db = await this.openAt(undefined);
+    }
+    if (STORES.every((store) => db.objectStoreNames.contains(store))) return db;
+    // Something else on this origin made a database by this name without our stores (a bare
+    // indexedDB.open creates an empty version 1): one version up adds what is missing.
+    const version = db.version + 1;
+    db.close();
+    return this.openAt(version);
+  }
+
+  private openAt(version: number | undefined): Promise<IDBPDatabase<SpareCyclesDB>> {
+    return openDB<SpareCyclesDB>(this.name, version, {
+      upgrade: createMissingStores,
       // A newer page in another tab wants to upgrade: step aside rather than block it forever.
       blocking: () => this.close(),
       // The browser closed the connection (storage cleared, disk error): reopen on next use.
       terminated: () => {
         this.opening = undefined;
       },
-    }).catch((err: unknown) => {
-      this.opening = undefined;
-      throw err;
     });
-    return this.opening;
   }
+}
+
+const STORES = ['units', 'outbox', 'kernels', 'settings', 'checkpoints'] as const;
+
+/**
+ * Creates each store that is missing, whatever the version: the same code makes a new database
+ * and repairs one made without our stores. A later schema change must stay this way (check,
+ * then create) rather than count on the old version number.
+ */
+function createMissingStores(db: IDBPDatabase<SpareCyclesDB>): void {
+  const has = (store: (typeof STORES)[number]) => db.objectStoreNames.contains(store);
+  if (!has('units')) db.createObjectStore('units', { keyPath: 'lease' });
+  if (!has('outbox')) db.createObjectStore('outbox', { keyPath: 'lease' }).createIndex('by-finished', 'finishedAt');
+  if (!has('kernels')) db.createObjectStore('kernels', { keyPath: 'hash' });
+  if (!has('settings')) db.createObjectStore('settings');
+  if (!has('checkpoints')) db.createObjectStore('checkpoints', { keyPath: 'lease' });
 }
