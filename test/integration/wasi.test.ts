@@ -14,20 +14,6 @@ import { assertBuilt, cli, cliJson } from '../helpers/cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const WORDFREQ = join(ROOT, 'test', 'fixtures', 'wasi', 'wordfreq.wasm');
-const WORKER_API = join(ROOT, 'dist', 'node', 'runtime', 'kernel-worker-api.js');
-
-/** Why the volunteer part cannot run yet, or undefined when the built runtime dispatches wasi jobs. */
-function volunteerSkipReason(): string | undefined {
-  let source: string;
-  try {
-    source = readFileSync(WORKER_API, 'utf8');
-  } catch {
-    return `${WORKER_API} is missing: run \`npm run build\``;
-  }
-  return source.includes('runWasiKernel')
-    ? undefined
-    : `${WORKER_API} does not dispatch wasi jobs to runWasiKernel yet (kernel-worker-api.ts wiring pending)`;
-}
 
 let server: RunningServer;
 let dir: string;
@@ -46,9 +32,12 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** Uploads with `kernel add --json`; returns the hash, after checking the ABI it printed is the one stored. */
 async function addKernel(file: string): Promise<string> {
-  const { hash } = await cliJson<{ hash: string }>(['kernel', 'add', file], env);
+  const { hash, abi, size } = await cliJson<{ hash: string; abi: string; size: number }>(['kernel', 'add', file], env);
   expect(hash).toMatch(/^[0-9a-f]{64}$/);
+  expect(size).toBe(readFileSync(file).length);
+  expect(abi).toBe(await storedAbi(hash));
   return hash;
 }
 
@@ -82,10 +71,7 @@ describe('wasi kernels', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('two headless volunteers run a wasi batch; the validated results equal the reference', async (ctx) => {
-    const reason = volunteerSkipReason();
-    if (reason) ctx.skip(reason);
-
+  it('two headless volunteers run a wasi batch; the validated results equal the reference', async () => {
     const project = (await cliJson<{ id: string }>(['project', 'create', 'Word counts'], env)).id;
     const hash = await addKernel(WORDFREQ);
     const inputs: unknown[] = [

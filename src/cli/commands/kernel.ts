@@ -16,12 +16,15 @@ export async function readKernelFile(file: string): Promise<Uint8Array> {
 export function registerKernel(program: Command): void {
   const kernel = program.command('kernel').description('kernels (WebAssembly modules)');
   withServerOptions(
-    kernel.command('add').description('upload a kernel; prints its SHA-256').argument('<file.wasm>', 'the module'),
+    kernel
+      .command('add')
+      .description('upload a kernel; prints its SHA-256 (with --json, also the ABI read from the module and its size)')
+      .argument('<file.wasm>', 'the module'),
   ).action(
     action(async (file: string, options: ServerOptions) => {
       const bytes = await readKernelFile(file);
       const added = await clientFor(options).addKernel(bytes);
-      if (options.json) printJson({ hash: added.hash });
+      if (options.json) printJson({ hash: added.hash, abi: added.abi, size: added.size });
       else process.stdout.write(`${added.hash}\n`);
     }),
   );
