@@ -109,7 +109,6 @@ describe('in-unit CPU throttle', () => {
     // Rest ≈ busy at 50 %; generous bounds for a shared CI machine.
     expect(rested).toBeGreaterThan(busy * 0.6);
     expect(rested).toBeLessThan(busy * 1.6);
-    expect(slow.wallMs).toBeGreaterThan(fast.wallMs * 1.4);
   });
 
   it('leaves a short unit alone (gaps between units throttle it)', async () => {
