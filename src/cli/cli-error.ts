@@ -26,6 +26,15 @@ export function parsePositiveInt(name: string): (value: string) => number {
   };
 }
 
+export function parseIntInRange(name: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}.`);
+    return n;
+  };
+}
+
 export function parseNumber(name: string): (value: string) => number {
   return (value) => {
     const n = Number(value);
@@ -34,9 +43,4 @@ export function parseNumber(name: string): (value: string) => number {
   };
 }
 
-export function parsePort(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535)
-    throw new InvalidArgumentError('--port must be an integer from 0 to 65535.');
-  return n;
-}
+export const parsePort = parseIntInRange('--port', 0, 65535);

@@ -228,6 +228,14 @@ describe('sparecycles fails in one line and writes nothing', () => {
     await fails(withServer('volunteer', '--threads', '0', '--exit-when-idle'), /--threads/);
   });
 
+  it('volunteer --cpu-percent out of 1–100 or not an integer', async () => {
+    for (const bad of ['0', '101', '50.5', 'half', ''])
+      await fails(
+        withServer('volunteer', '--cpu-percent', bad, '--exit-when-idle'),
+        /--cpu-percent must be an integer from 1 to 100/,
+      );
+  });
+
   it('an unknown command', async () => {
     await fails(['frobnicate'], /frobnicate/);
   });
@@ -273,7 +281,19 @@ describe('sparecycles --help', () => {
     ],
     [['status'], ['--batch', '--watch', '--server', '--token', '--json']],
     [['results'], ['--batch', '--out', '--server', '--token', '--json']],
-    [['volunteer'], ['--server', '--threads', '--max-units', '--exit-when-idle', '--project', '--state-dir', '--json']],
+    [
+      ['volunteer'],
+      [
+        '--server',
+        '--threads',
+        '--cpu-percent',
+        '--max-units',
+        '--exit-when-idle',
+        '--project',
+        '--state-dir',
+        '--json',
+      ],
+    ],
   ];
 
   for (const [command, options] of commands) {

@@ -7,13 +7,15 @@ import { FileStore } from '../../runtime/node/file-store.js';
 import { ThreadFactory } from '../../runtime/node/thread-factory.js';
 import { VolunteerRuntime } from '../../runtime/volunteer-runtime.js';
 import { DEFAULT_SERVER, normaliseServer } from '../api-client.js';
-import { action, CliError, parsePositiveInt } from '../cli-error.js';
+import { MAX_CPU_PERCENT, MIN_CPU_PERCENT } from '../../runtime/throttle.js';
+import { action, CliError, parseIntInRange, parsePositiveInt } from '../cli-error.js';
 import { printJson } from '../options.js';
 import { progressBar } from '../progress.js';
 
 interface VolunteerOptions {
   server: string;
   threads: number;
+  cpuPercent: number;
   maxUnits?: number;
   exitWhenIdle?: boolean;
   project?: string[];
@@ -27,6 +29,12 @@ export function registerVolunteer(program: Command): void {
     .description('a headless volunteer: leases units, runs them in worker threads, returns results')
     .option('--server <url>', 'task server URL', process.env.SPARECYCLES_SERVER ?? DEFAULT_SERVER)
     .option('--threads <n>', 'kernel threads', parsePositiveInt('--threads'), 1)
+    .option(
+      '--cpu-percent <p>',
+      `share of each thread's time spent computing, ${MIN_CPU_PERCENT}–${MAX_CPU_PERCENT}; the rest it idles`,
+      parseIntInRange('--cpu-percent', MIN_CPU_PERCENT, MAX_CPU_PERCENT),
+      MAX_CPU_PERCENT,
+    )
     .option('--max-units <n>', 'stop after this many units', parsePositiveInt('--max-units'))
     .option('--exit-when-idle', 'exit once the server has no work and every result is uploaded')
     .option('--project <id...>', 'only work for these projects')
@@ -45,6 +53,7 @@ export function registerVolunteer(program: Command): void {
           store: new FileStore(stateDir),
           workers: new ThreadFactory(),
           threads: options.threads,
+          cpuPercent: options.cpuPercent,
           ...(options.project ? { projects: options.project } : {}),
           ...(options.maxUnits ? { maxUnits: options.maxUnits } : {}),
           exitWhenIdle: options.exitWhenIdle ?? false,
