@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VISIBLE_FOR_MS } from '../../src/widget/card/visibility-guard.js';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.js';
 import { SCREENSHOTS, batchStatus, publish, waitUntil } from './page-fixture.js';
 import {
@@ -227,6 +228,50 @@ describe('widget', () => {
     expect(frames).toBe(1);
     expect(after).toEqual(before);
     await page.close();
+  });
+
+  it('takes no Start click while the host page covers or fades the card (clickjacking)', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const requests: string[] = [];
+    context.on('request', (request) => requests.push(new URL(request.url()).pathname));
+    await page.goto(`${hostOrigin}/embed-demo.html`);
+    const start = card(page).getByRole('button', { name: 'Start' });
+    await start.waitFor();
+    await start.scrollIntoViewIfNeeded();
+    // A decoy over the card that lets clicks through to it: the visitor sees only the decoy.
+    await page.evaluate(() => {
+      const decoy = document.createElement('div');
+      decoy.id = 'decoy';
+      decoy.textContent = 'Click anywhere to claim your prize';
+      decoy.style.cssText =
+        'position:fixed;inset:0;background:rgba(255,240,200,0.93);pointer-events:none;z-index:9999;font:32px sans-serif;padding:2em';
+      document.body.append(decoy);
+    });
+    await page.waitForTimeout(400);
+    await start.click();
+    await card(page).getByText('Start was not counted').waitFor();
+    await page.evaluate(() => document.getElementById('decoy')!.remove());
+    await start.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'widget-click-not-counted.png') });
+
+    // The card made all but transparent.
+    const frame = 'iframe[title^="Spare Cycles"]';
+    await page.locator(frame).evaluate((element: HTMLElement) => (element.style.opacity = '0.05'));
+    await page.waitForTimeout(400);
+    await start.click();
+    await page.waitForTimeout(1000);
+    expect(requests.filter((path) => WORK_REQUEST.test(path))).toEqual([]);
+    await expect(start.count()).resolves.toBe(1);
+
+    // Shown plainly again, and for a moment: the visitor's click counts.
+    await page.locator(frame).evaluate((element: HTMLElement) => (element.style.opacity = ''));
+    await page.waitForTimeout(VISIBLE_FOR_MS + 300);
+    await start.click();
+    await card(page).getByRole('button', { name: 'Stop' }).waitFor();
+    await expect(card(page).getByText('Start was not counted').count()).resolves.toBe(0);
+    await card(page).getByRole('button', { name: 'Stop' }).click();
+    await context.close();
   });
 
   it('refuses to run on an origin its site key does not allow', async () => {

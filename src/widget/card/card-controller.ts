@@ -90,7 +90,16 @@ export class CardController {
 
   start(): Promise<void> {
     writeChoice('running');
+    this.set({ problem: undefined });
     return this.want();
+  }
+
+  /** Start was clicked while the card was covered, faded or just moved in: no yes is taken. */
+  unseenClick(): void {
+    this.set({
+      problem:
+        'Start was not counted: this card was covered or hidden when clicked. Make sure it shows in full, then click Start again.',
+    });
   }
 
   stop(): Promise<void> {

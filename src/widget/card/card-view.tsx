@@ -1,7 +1,8 @@
 // The card a visitor sees inside the frame: who we are, what Start does, and while running,
 // what is happening and how to stop it. No currency anywhere: units and credit only.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { CardController, CardState } from './card-controller.js';
+import { VisibilityGuard } from './visibility-guard.js';
 
 interface CardViewProps {
   controller: CardController;
@@ -30,6 +31,12 @@ export function CardView({ controller, home }: CardViewProps) {
 
 function Body({ state, controller }: { state: CardState; controller: CardController }) {
   const { phase, projects, units, progress, credit } = state;
+  // Start counts only when the visitor could see the card (see visibility-guard.ts).
+  const guard = useMemo(() => new VisibilityGuard(), []);
+  const start = async () => {
+    if (await guard.allows()) await controller.start();
+    else controller.unseenClick();
+  };
   switch (phase) {
     case 'checking':
       return <p class="muted">Loading…</p>;
@@ -54,7 +61,7 @@ function Body({ state, controller }: { state: CardState; controller: CardControl
           </p>
           {projects.length > 0 && <p class="muted">Helps: {projects.slice(0, 3).join(', ')}</p>}
           <div class="actions">
-            <button type="button" class="primary" onClick={() => void controller.start()}>
+            <button type="button" class="primary" ref={guard.observe} onClick={() => void start()}>
               Start
             </button>
             <button type="button" class="secondary" onClick={() => controller.decline()}>
