@@ -103,7 +103,7 @@ describe('a volunteer page that survives a real browser', () => {
     expect(first).toBeGreaterThanOrEqual(saved);
     await waitUntil('the unit validates', async () => (await batchStatus(stack, batch)).counts.done === 1, 60_000);
     expect((await readStore(page, 'checkpoints')).length).toBe(0);
-  }, 150_000);
+  }, 200_000); // longer than its waits together, so a wait that fails names itself
 
   it('repairs a database another script made under its name, and computes', async () => {
     const { batch } = await publish(stack, { name: 'Primes, after a bare open' }, 'dist/kernels/primes.wasm', {
@@ -189,5 +189,5 @@ describe('a volunteer page that survives a real browser', () => {
       90_000,
     );
     await waitUntil('the outbox is empty', async () => (await readStore(page, 'outbox')).length === 0, 30_000);
-  }, 180_000);
+  }, 240_000); // longer than its waits together
 });
