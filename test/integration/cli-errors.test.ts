@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
+import { storeSnapshot } from '../helpers/store-snapshot.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'sparecycles.js');
@@ -57,16 +58,7 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
 }
 
 /** Every row of every table on the server: equal snapshots mean nothing was written. */
-function snapshot(): Record<string, unknown[]> {
-  const db = (server.store as unknown as { db?: { prepare(sql: string): { all(): unknown[] } } }).db;
-  if (!db) throw new Error('SqliteStore no longer exposes its database as `.db`; update snapshot() in this test');
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as {
-    name: string;
-  }[];
-  return Object.fromEntries(
-    tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]),
-  );
-}
+const snapshot = () => storeSnapshot(server.store);
 
 function expectOneLineFailure(run: Run, message?: RegExp): void {
   const shown = JSON.stringify(run);

@@ -8,6 +8,7 @@ import { createPublisherToken } from '../../../src/server/auth.js';
 import { SqliteStore } from '../../../src/server/store/sqlite-store.js';
 import { tinyKernel } from '../../helpers/tiny-kernel.js';
 import { keyPair, signBody, type KeyPair } from '../../helpers/volunteer-keys.js';
+import { storeSnapshot } from '../../helpers/store-snapshot.js';
 
 export const API = '/api/v1';
 
@@ -74,16 +75,7 @@ export const wasm = (token: string) => ({ ...pub(token), 'content-type': 'applic
 export const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 /** Every row of every table: equal snapshots mean the request wrote nothing. */
-export function snapshot(): Record<string, unknown[]> {
-  const db = (store as unknown as { db?: { prepare(sql: string): { all(): unknown[] } } }).db;
-  if (!db) throw new Error('SqliteStore no longer exposes its database as `.db`; update snapshot() in this test');
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as {
-    name: string;
-  }[];
-  return Object.fromEntries(
-    tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]),
-  );
-}
+export const snapshot = () => storeSnapshot(store);
 
 function expectError(reply: Reply, status: number, code: string, message?: RegExp | string): void {
   expect(reply.status, reply.text).toBe(status);
