@@ -30,7 +30,12 @@ interface LeaseRecord {
 const sameBytes = (a: Uint8Array | null, b: Uint8Array | undefined) =>
   a !== null && b !== undefined && Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
 
+/** Batch policies kept in memory; the cache starts over when it holds this many. */
+const POLICY_CACHE_SIZE = 1024;
+
 export class SqliteValidation {
+  private readonly policies = new Map<string, BatchPolicyRow>();
+
   constructor(
     private readonly db: Prepares,
     private readonly ledger: SqliteLedger,
@@ -262,11 +267,18 @@ export class SqliteValidation {
     this.db.prepare('UPDATE volunteers SET validated = validated - 1 WHERE id = ?').run(granted.volunteer);
   }
 
+  /** A batch's policy, read once: batches are never changed after they are published. */
   private policy(batchId: string): BatchPolicyRow {
-    return this.db
-      .prepare(
-        `SELECT quorum, max_results AS maxResults, validator, tolerance, credit, quizzes FROM batches WHERE id = ?`,
-      )
-      .get(batchId) as BatchPolicyRow;
+    let policy = this.policies.get(batchId);
+    if (!policy) {
+      policy = this.db
+        .prepare(
+          `SELECT quorum, max_results AS maxResults, validator, tolerance, credit, quizzes FROM batches WHERE id = ?`,
+        )
+        .get(batchId) as BatchPolicyRow;
+      if (this.policies.size >= POLICY_CACHE_SIZE) this.policies.clear();
+      this.policies.set(batchId, policy);
+    }
+    return policy;
   }
 }
