@@ -121,9 +121,14 @@ export class SqliteStore implements Store {
   }
 
   async listProjects(): Promise<ProjectInfo[]> {
+    return this.projectInfos('', []);
+  }
+
+  /** Projects (all, or those matching `where`) with their unit counts, oldest first. */
+  private projectInfos(where: string, params: string[]): ProjectInfo[] {
     const projects = this.db
-      .prepare('SELECT id, name, description, public_results AS picture FROM projects ORDER BY created_at, id')
-      .all() as (Omit<ProjectInfo, 'units' | 'picture'> & { picture: number })[];
+      .prepare(`SELECT id, name, description, public_results AS picture FROM projects ${where} ORDER BY created_at, id`)
+      .all(...params) as (Omit<ProjectInfo, 'units' | 'picture'> & { picture: number })[];
     const counts = this.db.prepare(`${COUNTS_SQL} WHERE project = ?`);
     return projects.map((p) => ({ ...p, picture: p.picture === 1, units: counts.get(p.id) as UnitCounts }));
   }
@@ -292,12 +297,7 @@ export class SqliteStore implements Store {
   }
 
   async listProjectsOf(owner: string): Promise<ProjectInfo[]> {
-    return (await this.listProjects()).filter((p) => this.ownerOf(p.id) === owner);
-  }
-
-  private ownerOf(project: string): string | undefined {
-    return (this.db.prepare('SELECT owner FROM projects WHERE id = ?').get(project) as { owner: string } | undefined)
-      ?.owner;
+    return this.projectInfos('WHERE owner = ?', [owner]);
   }
 
   async listBatches(project: string): Promise<BatchStatus[]> {
