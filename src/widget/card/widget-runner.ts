@@ -49,7 +49,8 @@ export class WidgetRunner {
       workers: new BrowserWorkerFactory(),
       threads: 1,
       cpuPercent: CPU_PERCENT,
-      prefetch: 1,
+      // The runtime's own sizing: about two seconds of computing buffered, so short units are
+      // leased and uploaded a batch at a time rather than one request each.
       site,
     });
     this.runtime.on((event) => this.handle(event));
@@ -95,7 +96,7 @@ export class WidgetRunner {
       case 'unit-stopped':
         return this.update({ progress: undefined });
       case 'uploaded':
-        void this.refreshCredit();
+        // Credit follows on the next poll: asking after every upload would cost a request a unit.
         return this.update({ problem: undefined });
       case 'offline':
         return this.update({ problem: 'The server cannot be reached; results are kept and sent later.' });
