@@ -1,7 +1,7 @@
 // RuntimeStore on IndexedDB. One schema types every store, so a wrong store name or a write in
 // a read-only transaction fails to compile. The database is opened on first use, never on
 // import: the page must not touch storage before the volunteer clicks Start.
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { deleteDB, openDB, type DBSchema, type IDBPDatabase, type StoreNames } from 'idb';
 import type { Lease } from '../../protocol/api.js';
 import type { Credentials, OutboxEntry, RuntimeStore } from '../ports.js';
 import { isQuotaError, planEviction, type StoredItem } from '../quota-policy.js';
@@ -36,7 +36,6 @@ export interface SpareCyclesDB extends DBSchema {
 }
 
 export const DB_NAME = 'sparecycles';
-/** The least version this schema needs; a repaired database is one or more past it (see open). */
 const DB_VERSION = 1;
 /** Freed beyond the failing write's own size when the quota is hit, so the next writes fit too. */
 const EVICTION_SLACK_BYTES = 4 * 1024 * 1024;
@@ -226,25 +225,38 @@ export class IdbStore implements RuntimeStore {
   }
 
   private async open(): Promise<IDBPDatabase<SpareCyclesDB>> {
-    let db: IDBPDatabase<SpareCyclesDB>;
-    try {
-      db = await this.openAt(DB_VERSION);
-    } catch (err) {
-      // Already past DB_VERSION (repaired below, by this page or another tab): open it as it is.
+    const db = await this.openAt().catch((err: unknown) => {
       if ((err as Error).name !== 'VersionError') throw err;
-      db = await this.openAt(undefined);
-    }
-    if (STORES.every((store) => db.objectStoreNames.contains(store))) return db;
-    // Something else on this origin made a database by this name without our stores (a bare
-    // indexedDB.open creates an empty version 1): one version up adds what is missing.
-    const version = db.version + 1;
+      throw new Error('this page is older than the data it keeps (a newer version upgraded it): reload the page');
+    });
+    const names: string[] = Array.from(db.objectStoreNames);
+    if (STORES.every((store) => names.includes(store))) return db;
     db.close();
-    return this.openAt(version);
+    if (names.length > 0)
+      throw new Error(
+        `the database "${this.name}" on this site holds other data (${names.join(', ')}); it was left alone`,
+      );
+    // Empty: a bare indexedDB.open of this name (a tool, another script) made it, at version 1
+    // and without our stores, so our upgrade never ran. Nothing is lost by starting it again.
+    await new Promise<void>((resolve, reject) => {
+      const held = `an empty database "${this.name}" is held open elsewhere: close other tabs of this site, then start again`;
+      deleteDB(this.name, { blocked: () => reject(new Error(held)) }).then(resolve, reject);
+    });
+    return this.openAt();
   }
 
-  private openAt(version: number | undefined): Promise<IDBPDatabase<SpareCyclesDB>> {
-    return openDB<SpareCyclesDB>(this.name, version, {
-      upgrade: createMissingStores,
+  private openAt(): Promise<IDBPDatabase<SpareCyclesDB>> {
+    return openDB<SpareCyclesDB>(this.name, DB_VERSION, {
+      upgrade(db, oldVersion) {
+        if (oldVersion < 1) {
+          db.createObjectStore('units', { keyPath: 'lease' });
+          const outbox = db.createObjectStore('outbox', { keyPath: 'lease' });
+          outbox.createIndex('by-finished', 'finishedAt');
+          db.createObjectStore('kernels', { keyPath: 'hash' });
+          db.createObjectStore('settings');
+          db.createObjectStore('checkpoints', { keyPath: 'lease' });
+        }
+      },
       // A newer page in another tab wants to upgrade: step aside rather than block it forever.
       blocking: () => this.close(),
       // The browser closed the connection (storage cleared, disk error): reopen on next use.
@@ -255,18 +267,11 @@ export class IdbStore implements RuntimeStore {
   }
 }
 
-const STORES = ['units', 'outbox', 'kernels', 'settings', 'checkpoints'] as const;
-
-/**
- * Creates each store that is missing, whatever the version: the same code makes a new database
- * and repairs one made without our stores. A later schema change must stay this way (check,
- * then create) rather than count on the old version number.
- */
-function createMissingStores(db: IDBPDatabase<SpareCyclesDB>): void {
-  const has = (store: (typeof STORES)[number]) => db.objectStoreNames.contains(store);
-  if (!has('units')) db.createObjectStore('units', { keyPath: 'lease' });
-  if (!has('outbox')) db.createObjectStore('outbox', { keyPath: 'lease' }).createIndex('by-finished', 'finishedAt');
-  if (!has('kernels')) db.createObjectStore('kernels', { keyPath: 'hash' });
-  if (!has('settings')) db.createObjectStore('settings');
-  if (!has('checkpoints')) db.createObjectStore('checkpoints', { keyPath: 'lease' });
-}
+/** Every store of the schema: a database with all of them is ours. */
+const STORES = [
+  'units',
+  'outbox',
+  'kernels',
+  'settings',
+  'checkpoints',
+] as const satisfies readonly StoreNames<SpareCyclesDB>[];
