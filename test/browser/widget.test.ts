@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VISIBLE_FOR_MS } from '../../src/widget/card/visibility-guard.js';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.js';
@@ -35,6 +35,42 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
 });
+
+/**
+ * Waits until the browser reports the card's Start button visible (or not), through an
+ * Intersection Observer v2 of the test's own in the card, then for one more report interval of
+ * the card's guard (its observer may update up to 100 ms after the test's).
+ */
+async function cardSeen(page: Page, visible: boolean): Promise<void> {
+  await cardFrame(page).evaluate(
+    (wanted) =>
+      new Promise<void>((resolve, reject) => {
+        const button = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Start');
+        if (!button) return reject(new Error('no Start button in the card'));
+        const timer = setTimeout(
+          () => reject(new Error(`the card was not reported visible: ${wanted} in 10 s`)),
+          10_000,
+        );
+        const observer = new IntersectionObserver(
+          (entries) => {
+            if (
+              entries.some(
+                (entry) => (entry as IntersectionObserverEntry & { isVisible: boolean }).isVisible === wanted,
+              )
+            ) {
+              clearTimeout(timer);
+              observer.disconnect();
+              resolve();
+            }
+          },
+          { trackVisibility: true, delay: 100 } as IntersectionObserverInit,
+        );
+        observer.observe(button);
+      }),
+    visible,
+  );
+  await page.waitForTimeout(150);
+}
 
 describe('widget', () => {
   it('keeps the loader within its 3 KB gzipped budget', () => {
@@ -248,7 +284,7 @@ describe('widget', () => {
         'position:fixed;inset:0;background:rgba(255,240,200,0.93);pointer-events:none;z-index:9999;font:32px sans-serif;padding:2em';
       document.body.append(decoy);
     });
-    await page.waitForTimeout(400);
+    await cardSeen(page, false);
     await start.click();
     await card(page).getByText('Start was not counted').waitFor();
     await page.evaluate(() => document.getElementById('decoy')!.remove());
@@ -258,7 +294,7 @@ describe('widget', () => {
     // The card made all but transparent.
     const frame = 'iframe[title^="Spare Cycles"]';
     await page.locator(frame).evaluate((element: HTMLElement) => (element.style.opacity = '0.05'));
-    await page.waitForTimeout(400);
+    await cardSeen(page, false);
     await start.click();
     await page.waitForTimeout(1000);
     expect(requests.filter((path) => WORK_REQUEST.test(path))).toEqual([]);
@@ -266,7 +302,8 @@ describe('widget', () => {
 
     // Shown plainly again, and for a moment: the visitor's click counts.
     await page.locator(frame).evaluate((element: HTMLElement) => (element.style.opacity = ''));
-    await page.waitForTimeout(VISIBLE_FOR_MS + 300);
+    await cardSeen(page, true);
+    await page.waitForTimeout(VISIBLE_FOR_MS);
     await start.click();
     await card(page).getByRole('button', { name: 'Stop' }).waitFor();
     await expect(card(page).getByText('Start was not counted').count()).resolves.toBe(0);

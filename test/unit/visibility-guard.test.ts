@@ -80,6 +80,26 @@ describe('VisibilityGuard', () => {
     await expect(covered).resolves.toBe(false);
   });
 
+  it('waits briefly for the report of a card just scrolled to, and every click gets it', async () => {
+    const g = guard();
+    at(10, false, false);
+    clock = 3000;
+    const first = g.allows();
+    const second = g.allows();
+    at(3020, true, true);
+    await expect(first).resolves.toBe(true);
+    await expect(second).resolves.toBe(true);
+  });
+
+  it('refuses a card still off screen once the short wait is over', async () => {
+    vi.useFakeTimers();
+    const g = guard();
+    at(10, false, false);
+    const answer = g.allows();
+    await vi.advanceTimersByTimeAsync(250);
+    await expect(answer).resolves.toBe(false);
+  });
+
   it('refuses when no report comes within a second', async () => {
     vi.useFakeTimers();
     const g = guard();

@@ -96,6 +96,10 @@ export class CardController {
 
   /** Start was clicked while the card was covered, faded or just moved in: no yes is taken. */
   unseenClick(): void {
+    // For the site owner, who may not know their page hides the card.
+    console.warn(
+      'Spare Cycles: Start was refused because the browser reports the card covered, faded, filtered or transformed by this page (or just uncovered). Show it plainly, with nothing over it.',
+    );
     this.set({
       problem:
         'Start was not counted: this card was covered or hidden when clicked. Make sure it shows in full, then click Start again.',
