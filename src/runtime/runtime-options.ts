@@ -20,6 +20,8 @@ export interface RuntimeOptions {
   site?: string;
   /** Units leased beyond one per thread, so a thread never waits on the network. */
   prefetch?: number;
+  /** At most this many units leased beyond one per thread, however short the units. */
+  maxPrefetch?: number;
   idlePollMs?: { min: number; max: number };
   /** Memory a kernel may grow to before the watchdog stops it (default 512 MiB). */
   maxMemoryBytes?: number;
@@ -36,6 +38,9 @@ export function checkRuntimeOptions(options: RuntimeOptions): void {
     throw new RangeError(`maxUnits must be a positive integer, got ${options.maxUnits}`);
   }
   if (options.cpuPercent !== undefined) checkCpuPercent(options.cpuPercent);
+  if (options.maxPrefetch !== undefined && (!Number.isInteger(options.maxPrefetch) || options.maxPrefetch < 1)) {
+    throw new RangeError(`maxPrefetch must be a positive integer, got ${options.maxPrefetch}`);
+  }
   const { maxMemoryBytes, checkpointIntervalMs } = options;
   if (maxMemoryBytes !== undefined && (!Number.isInteger(maxMemoryBytes) || maxMemoryBytes < 65536)) {
     throw new RangeError(`maxMemoryBytes must be an integer of at least 65536, got ${maxMemoryBytes}`);

@@ -20,6 +20,8 @@ export interface UnitBufferOptions {
   threads: number;
   /** Units leased beyond one per thread; adaptive (see PREFETCH_SECONDS) when absent. */
   prefetch?: number;
+  /** Caps the adaptive prefetch (units in all, beyond one per thread). */
+  maxPrefetch?: number;
   now(): number;
   /** Leases up to `want` units and stores them durably; an empty list when there are none to have. */
   lease(want: number): Promise<Lease[]>;
@@ -105,11 +107,11 @@ export class UnitBuffer {
 
   /** Units leased beyond one per thread. */
   prefetch(): number {
-    const { threads, prefetch } = this.options;
+    const { threads, prefetch, maxPrefetch = Infinity } = this.options;
     if (prefetch !== undefined) return prefetch;
-    if (this.meanUnitMs === 0) return threads;
+    if (this.meanUnitMs === 0) return Math.min(threads, maxPrefetch);
     const perThread = Math.ceil((PREFETCH_SECONDS * 1000) / Math.max(this.meanUnitMs, 1));
-    return threads * Math.min(MAX_PREFETCH_PER_THREAD, Math.max(1, perThread));
+    return Math.min(maxPrefetch, threads * Math.min(MAX_PREFETCH_PER_THREAD, Math.max(1, perThread)));
   }
 
   /** Units a thread should hold queued behind its running one: about LOOKAHEAD_MS of work. */

@@ -70,6 +70,7 @@ export class VolunteerRuntime {
     this.buffer = new UnitBuffer(options.store, {
       threads: options.threads,
       ...(options.prefetch !== undefined ? { prefetch: options.prefetch } : {}),
+      ...(options.maxPrefetch !== undefined ? { maxPrefetch: options.maxPrefetch } : {}),
       now: () => this.now(),
       lease: (want) => this.leaseMore(want),
     });

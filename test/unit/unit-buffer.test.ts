@@ -19,7 +19,7 @@ const lease = (i: number, deadline = Date.now() + 600_000): Lease => ({
 });
 
 /** A server with `count` units, answering lease requests when the test lets it. */
-function fixture(count: number, threads = 1, prefetch?: number) {
+function fixture(count: number, threads = 1, prefetch?: number, maxPrefetch?: number) {
   const store = new MemoryStore();
   let next = 0;
   const requests: number[] = [];
@@ -34,6 +34,7 @@ function fixture(count: number, threads = 1, prefetch?: number) {
   const buffer = new UnitBuffer(store, {
     threads,
     ...(prefetch !== undefined ? { prefetch } : {}),
+    ...(maxPrefetch !== undefined ? { maxPrefetch } : {}),
     now: Date.now,
     lease: async (want) => {
       requests.push(want);
@@ -91,6 +92,16 @@ describe('UnitBuffer', () => {
     const fixed = fixture(0, 3, 1).buffer;
     fixed.recordRun(0.2);
     expect(fixed.prefetch()).toBe(1);
+  });
+
+  it('keeps the adaptive prefetch within maxPrefetch (the widget holds few units)', () => {
+    const capped = fixture(0, 1, undefined, 4).buffer;
+    expect(capped.prefetch()).toBe(1);
+    capped.recordRun(100);
+    expect(capped.prefetch()).toBe(4);
+    capped.recordRun(60_000);
+    for (let i = 0; i < 50; i++) capped.recordRun(60_000);
+    expect(capped.prefetch()).toBe(1);
   });
 
   it('sends one lease request at a time however many threads are hungry', async () => {

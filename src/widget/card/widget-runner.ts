@@ -11,6 +11,7 @@ import { VolunteerRuntime, type RuntimeEvent } from '../../runtime/volunteer-run
  * three times as long as the unit took. */
 const CPU_PERCENT = 25;
 const CREDIT_POLL_MS = 5000;
+const MAX_PREFETCH = 4;
 
 export interface RunnerStatus {
   running: boolean;
@@ -49,8 +50,10 @@ export class WidgetRunner {
       workers: new BrowserWorkerFactory(),
       threads: 1,
       cpuPercent: CPU_PERCENT,
-      // The runtime's own sizing: about two seconds of computing buffered, so short units are
-      // leased and uploaded a batch at a time rather than one request each.
+      // The runtime's own sizing (about two seconds of computing), so short units are leased and
+      // uploaded a few at a time rather than one request each; but a passing visitor, who may
+      // never come back, holds at most a few units beyond the running one.
+      maxPrefetch: MAX_PREFETCH,
       site,
     });
     this.runtime.on((event) => this.handle(event));
