@@ -7,6 +7,7 @@
 // page offers "Reload to update". Only the volunteer's click tells it to skip waiting, and the
 // page reloads once it controls the page, so a unit in progress is never cut off by an update.
 import type { Workbox } from 'workbox-window';
+import { API_PREFIX } from '../protocol/api.js';
 
 const SW_URL = '/sw.js';
 /** A page left running for days still hears of new versions. */
@@ -31,6 +32,10 @@ export function registerServiceWorker(): Promise<void> {
       workbox = wb;
       await wb.register();
       updateTimer ??= setInterval(() => void wb.update().catch(() => {}), UPDATE_CHECK_MS);
+      // The worker caches the project list as it passes through; the page fetches it at most
+      // every 10 s, so ask once as soon as the worker controls the page: reopened offline right
+      // after Start, the page still says whom it works for.
+      void whenControlled().then(() => fetch(`${API_PREFIX}/projects`).catch(() => {}));
     })
     .catch((err: unknown) => {
       console.warn('Spare Cycles: the offline shell is not available:', err);
@@ -73,6 +78,14 @@ export async function unregisterServiceWorker(): Promise<void> {
   if (!('serviceWorker' in navigator)) return;
   const registrations = await navigator.serviceWorker.getRegistrations();
   await Promise.all(registrations.map((registration) => registration.unregister()));
+}
+
+/** Resolves once a service worker controls this page (at once if one already does). */
+function whenControlled(): Promise<void> {
+  if (navigator.serviceWorker.controller) return Promise.resolve();
+  return new Promise((resolve) =>
+    navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), { once: true }),
+  );
 }
 
 function setUpdateReady(ready: boolean): void {

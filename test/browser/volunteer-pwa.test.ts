@@ -145,6 +145,9 @@ describe('volunteer PWA', () => {
     // Offline, a reload still opens the app from the service worker's cache, with the project
     // list it saw last, and says it is offline.
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await waitUntil('the project list is cached for offline use', () =>
+      page.evaluate(async () => (await caches.match('/api/v1/projects')) !== undefined),
+    );
     await context.setOffline(true);
     await page.reload();
     await page.getByRole('heading', { name: HEADLINE }).waitFor();
