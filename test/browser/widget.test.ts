@@ -314,7 +314,18 @@ describe('widget', () => {
   it('refuses to run on an origin its site key does not allow', async () => {
     const page = await browser.newPage();
     await page.goto(`${otherOrigin}/embed-demo.html`);
-    await card(page).getByText('This widget is not set up for this site.').waitFor();
+    // Polled, so a failure says what the card showed instead.
+    let shown = '';
+    await waitUntil('the card refuses this origin', async () => {
+      shown =
+        (await card(page)
+          .locator('body')
+          .textContent({ timeout: 1000 })
+          .catch(() => null)) ?? '(no card yet)';
+      return shown.includes('This widget is not set up for this site.');
+    }).catch((err: Error) => {
+      throw new Error(`${err.message}; the card shows: ${shown}`);
+    });
     await expect(card(page).getByRole('button', { name: 'Start' }).count()).resolves.toBe(0);
     await page.close();
   });
