@@ -214,12 +214,15 @@ export const registerVolunteerSchema = {
   },
 } as const;
 
+/** The most units one lease request may ask for. */
+export const MAX_LEASE_UNITS = 256;
+
 export const leaseSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['max'],
   properties: {
-    max: positiveInt(256),
+    max: positiveInt(MAX_LEASE_UNITS),
     projects: { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 100 } },
   },
 } as const;

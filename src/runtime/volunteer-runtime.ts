@@ -3,7 +3,7 @@
 // units a thread touches neither storage nor network: the buffer lives in memory (mirrored in
 // the store) and is topped up in the background, and a result is stored while the next unit
 // runs. The same class runs in the browser and in the headless Node volunteer; only the ports differ.
-import type { Lease } from '../protocol/api.js';
+import { MAX_LEASE_UNITS, type Lease } from '../protocol/api.js';
 import { bytesToBase64 } from '../protocol/encoding.js';
 import { DEFAULT_MAX_MEMORY_BYTES } from '../protocol/worker.js';
 import { Backoff, sleep } from './backoff.js';
@@ -45,6 +45,8 @@ export class VolunteerRuntime {
   private stopper = new AbortController();
   private slots: Promise<void>[] = [];
   private idleSlots = 0;
+  /** The last lease request failed (offline, server trouble): not a sign that work ran out. */
+  private leaseFailing = false;
   private finished!: () => void;
   /** Resolves when the runtime finishes on its own (max units reached, or idle with exitWhenIdle). */
   readonly done: Promise<void>;
@@ -247,16 +249,24 @@ export class VolunteerRuntime {
   private async leaseMore(want: number): Promise<Lease[]> {
     const { maxUnits } = this.options;
     if (maxUnits !== undefined) want = Math.min(want, maxUnits - this.stats.leased);
+    // A large prefetch fills over several requests: the server takes at most this many per request.
+    want = Math.min(want, MAX_LEASE_UNITS);
     if (want <= 0 || this.stopper.signal.aborted) return [];
     try {
       const leases = await this.options.transport.lease(await this.identity(), want, this.projects);
       await this.options.store.putUnits(leases);
       this.stats.leased += leases.length;
+      this.leaseFailing = false;
       return leases;
     } catch (err) {
       const message = (err as Error).message;
+      // A failed request says nothing about whether work is left: only a server that answers
+      // "none" lets an exit-when-idle volunteer finish. A refusal that will not change is final.
       if (err instanceof ServerError && err.permanent) this.emit({ type: 'error', message });
-      else this.emit({ type: 'offline', message });
+      else {
+        this.leaseFailing = true;
+        this.emit({ type: 'offline', message });
+      }
       return [];
     }
   }
@@ -285,7 +295,8 @@ export class VolunteerRuntime {
     const { maxUnits, exitWhenIdle } = this.options;
     const reachedMax = maxUnits !== undefined && this.stats.leased >= maxUnits;
     if (!reachedMax && !exitWhenIdle) return false;
-    if (this.buffer.leasing || this.buffer.waiting > 0 || this.buffer.running.length > 0) return false;
+    if (this.leaseFailing || this.buffer.leasing || this.buffer.waiting > 0 || this.buffer.running.length > 0)
+      return false;
     await this.results.settle();
     await this.outbox.flush();
     if ((await this.outbox.pending()) > 0) return false;

@@ -1,6 +1,12 @@
 // A Transport backed by a real store-less scheduler stand-in: it hands out prepared leases and
 // records submissions, and can be told to fail like a flaky network.
-import type { Lease, RegisterVolunteerResponse, SubmitAck, VolunteerInfo } from '../../src/protocol/api.js';
+import {
+  MAX_LEASE_UNITS,
+  type Lease,
+  type RegisterVolunteerResponse,
+  type SubmitAck,
+  type VolunteerInfo,
+} from '../../src/protocol/api.js';
 import { ServerError } from '../../src/runtime/errors.js';
 import type { Credentials, OutboxEntry, Transport } from '../../src/runtime/ports.js';
 
@@ -8,6 +14,10 @@ export class FakeTransport implements Transport {
   readonly submitted: OutboxEntry[] = [];
   failSubmits = 0;
   submitCalls = 0;
+  /** Lease requests to fail as a flaky network would, before answering again. */
+  failLeases = 0;
+  /** The `max` of every lease request. */
+  readonly leaseAsks: number[] = [];
 
   constructor(
     private readonly pending: Lease[],
@@ -18,6 +28,13 @@ export class FakeTransport implements Transport {
     return { volunteer: 'v_test', secret: 'scv_test', name: 'test' };
   }
   async lease(_credentials: Credentials, max: number): Promise<Lease[]> {
+    this.leaseAsks.push(max);
+    // As the real server's schema does.
+    if (max > MAX_LEASE_UNITS) throw new ServerError(400, 'SC_BAD_REQUEST', `body/max must be <= ${MAX_LEASE_UNITS}`);
+    if (this.failLeases > 0) {
+      this.failLeases--;
+      throw new ServerError(503, 'SC_HTTP_503', 'service unavailable');
+    }
     return this.pending.splice(0, max);
   }
   async submit(_credentials: Credentials, results: OutboxEntry[]): Promise<SubmitAck[]> {

@@ -41,6 +41,12 @@ async function addKernel(file: string): Promise<string> {
   return hash;
 }
 
+/** The errors volunteers reported for their leases, from the server's database. */
+function leaseErrors(): unknown[] {
+  const db = (server.store as unknown as { db: { prepare(sql: string): { all(): unknown[] } } }).db;
+  return db.prepare('SELECT unit, volunteer, error FROM leases WHERE error IS NOT NULL').all();
+}
+
 async function storedAbi(hash: string): Promise<string | null> {
   const response = await fetch(`${server.url}/api/v1/kernels/${hash}`);
   expect(response.status).toBe(200);
@@ -92,7 +98,17 @@ describe('wasi kernels', () => {
     ]);
     for (const v of volunteers) expect(v.status, v.stderr).toBe(0);
     const summaries = volunteers.map((v) => JSON.parse(v.stdout) as { completed: number });
-    expect(summaries[0]!.completed + summaries[1]!.completed).toBeGreaterThanOrEqual(2 * inputs.length);
+    // What went wrong, should this fail: each volunteer's summary and last words, the server's view.
+    const diagnosis = async () =>
+      JSON.stringify({
+        summaries,
+        stderr: volunteers.map((v) => v.stderr.slice(-1500)),
+        status: await cliJson(['status', '--batch', good.batch], env),
+        kernelErrors: leaseErrors(),
+      });
+    expect(summaries[0]!.completed + summaries[1]!.completed, await diagnosis()).toBeGreaterThanOrEqual(
+      2 * inputs.length,
+    );
 
     const status = await cliJson<{ counts: Record<string, number>; done: boolean }>(
       ['status', '--batch', good.batch],

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Lease } from '../../src/protocol/api.js';
+import { MAX_LEASE_UNITS, type Lease } from '../../src/protocol/api.js';
 import { bytesToBase64 } from '../../src/protocol/encoding.js';
 import { sha256Hex } from '../../src/runtime/kernel-cache.js';
 import { VolunteerRuntime } from '../../src/runtime/volunteer-runtime.js';
@@ -47,6 +47,39 @@ describe('VolunteerRuntime', () => {
     expect(store.outbox.size).toBe(0);
     expect(store.units.size).toBe(0);
     expect(runtime.stats).toMatchObject({ completed: 9, failed: 0, uploaded: 9 });
+  });
+
+  it('asks for at most the server’s limit per lease request, however large the prefetch', async () => {
+    // Three threads of tiny units: the prefetch grows to hundreds of units, filled over requests.
+    const { transport, store } = await setup(900);
+    const runtime = new VolunteerRuntime({
+      transport,
+      store,
+      workers: new InlineWorkers(),
+      threads: 3,
+      exitWhenIdle: true,
+    });
+    await runtime.start();
+    await runtime.done;
+    expect(Math.max(...transport.leaseAsks)).toBeLessThanOrEqual(MAX_LEASE_UNITS);
+    expect(transport.leaseAsks.length).toBeGreaterThan(2);
+    expect(runtime.stats).toMatchObject({ completed: 900, failed: 0, uploaded: 900 });
+  });
+
+  it('does not take a failed lease request for "no work left" when exiting once idle', async () => {
+    const { transport, store } = await setup(5);
+    transport.failLeases = 2;
+    const runtime = new VolunteerRuntime({
+      transport,
+      store,
+      workers: new InlineWorkers(),
+      threads: 2,
+      exitWhenIdle: true,
+      idlePollMs: { min: 10, max: 20 },
+    });
+    await runtime.start();
+    await runtime.done;
+    expect(runtime.stats).toMatchObject({ completed: 5, uploaded: 5 });
   });
 
   it('has every result in the outbox before it is sent', async () => {
