@@ -3,9 +3,15 @@
 import type { SubmitAck } from '../protocol/api.js';
 import { Backoff, sleep } from './backoff.js';
 import { ServerError } from './errors.js';
-import type { Credentials, RuntimeStore, Transport } from './ports.js';
+import type { Credentials, OutboxEntry, RuntimeStore, Transport } from './ports.js';
 
 const BATCH_SIZE = 64;
+/**
+ * Result bytes per request (outputs as base64, error texts). The server takes at most 32 MiB per
+ * request, and one result of the largest output (16 MiB, about 21.3 MiB as base64) must fit
+ * alone: a request holds several results only while they stay within this.
+ */
+const BATCH_BYTES = 8 * 1024 * 1024;
 /** How long a stored result may wait for others to share its upload while more units run. */
 export const UPLOAD_LINGER_MS = 2000;
 
@@ -82,14 +88,14 @@ export class Outbox {
       while (!this.stopper.signal.aborted) {
         const all = await this.store.listOutbox();
         if (all.length === 0) break;
-        const entries = all.slice(0, BATCH_SIZE);
+        const entries = nextBatch(all);
         try {
           const acks = await this.transport.submit(this.credentials(), entries);
           // Every ack is final (accepted, late, duplicate or rejected): none would change on retry.
           await this.store.removeFromOutbox(acks.map((ack) => ack.lease));
           this.backoff.reset();
           this.events.uploaded(acks);
-          if (all.length <= BATCH_SIZE) break;
+          if (entries.length === all.length) break;
         } catch (err) {
           const error = err instanceof Error ? err : new Error(String(err));
           if (error instanceof ServerError && error.permanent) {
@@ -102,4 +108,17 @@ export class Outbox {
       }
     } while (this.again && !this.stopper.signal.aborted);
   }
+}
+
+/** The oldest results that share one request: at most BATCH_SIZE of them and BATCH_BYTES, and always one. */
+function nextBatch(all: OutboxEntry[]): OutboxEntry[] {
+  let bytes = 0;
+  let count = 0;
+  for (const entry of all) {
+    const size = Math.ceil((entry.output?.length ?? 0) / 3) * 4 + (entry.error?.length ?? 0);
+    if (count > 0 && (count === BATCH_SIZE || bytes + size > BATCH_BYTES)) break;
+    bytes += size;
+    count++;
+  }
+  return all.slice(0, count);
 }

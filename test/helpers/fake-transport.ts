@@ -10,6 +10,9 @@ import {
 import { ServerError } from '../../src/runtime/errors.js';
 import type { Credentials, OutboxEntry, Transport } from '../../src/runtime/ports.js';
 
+/** POST /results takes at most this many bytes (src/server/routes/work.ts). */
+const RESULTS_BODY_LIMIT = 32 * 1024 * 1024;
+
 export class FakeTransport implements Transport {
   readonly submitted: OutboxEntry[] = [];
   failSubmits = 0;
@@ -39,6 +42,9 @@ export class FakeTransport implements Transport {
   }
   async submit(_credentials: Credentials, results: OutboxEntry[]): Promise<SubmitAck[]> {
     this.submitCalls++;
+    // As the real server's body limit does (outputs travel as base64).
+    const bytes = results.reduce((sum, r) => sum + Math.ceil((r.output?.length ?? 0) / 3) * 4 + 100, 0);
+    if (bytes > RESULTS_BODY_LIMIT) throw new ServerError(413, 'SC_BODY_TOO_LARGE', `${bytes} bytes`);
     if (this.failSubmits > 0) {
       this.failSubmits--;
       throw new ServerError(503, 'SC_HTTP_503', 'service unavailable');

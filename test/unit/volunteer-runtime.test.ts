@@ -11,7 +11,11 @@ import { MemoryStore } from '../helpers/memory-store.js';
 // Built by `npm run build` (npm test runs it first).
 const echo = new Uint8Array(readFileSync('dist/test-kernels/echo.wasm'));
 
-async function setup(count: number, deadline = Date.now() + 600_000) {
+async function setup(
+  count: number,
+  deadline = Date.now() + 600_000,
+  input = (i: number) => new TextEncoder().encode(`unit ${i}`),
+) {
   const hash = await sha256Hex(echo);
   const leases: Lease[] = Array.from({ length: count }, (_, i) => ({
     lease: `l${i}`,
@@ -20,7 +24,7 @@ async function setup(count: number, deadline = Date.now() + 600_000) {
     batch: 'b',
     kernel: hash,
     abi: 'sc1',
-    input: bytesToBase64(new TextEncoder().encode(`unit ${i}`)),
+    input: bytesToBase64(input(i)),
     deadline,
     maxRunSeconds: 30,
   }));
@@ -80,6 +84,26 @@ describe('VolunteerRuntime', () => {
     await runtime.start();
     await runtime.done;
     expect(runtime.stats).toMatchObject({ completed: 5, uploaded: 5 });
+  });
+
+  it('splits the upload of large results so each request stays within the server’s body limit', async () => {
+    // 40 results of 1 MiB (echo returns its input): about 53 MiB as base64, the server takes 32.
+    const { transport, store } = await setup(40, undefined, (i) => new Uint8Array(1024 * 1024).fill(i));
+    const runtime = new VolunteerRuntime({
+      transport,
+      store,
+      workers: new InlineWorkers(),
+      threads: 2,
+      exitWhenIdle: true,
+    });
+    // A refused upload stops the runtime with an error instead of finishing: fail at once then.
+    const refused = new Promise<string>((resolve) =>
+      runtime.on((event) => event.type === 'error' && resolve(event.message)),
+    );
+    await runtime.start();
+    await expect(Promise.race([runtime.done.then(() => 'finished'), refused])).resolves.toBe('finished');
+    expect(runtime.stats).toMatchObject({ completed: 40, uploaded: 40 });
+    expect(transport.submitCalls).toBeGreaterThan(2);
   });
 
   it('has every result in the outbox before it is sent', async () => {
