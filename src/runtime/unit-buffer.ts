@@ -10,6 +10,9 @@ import type { RuntimeStore } from './ports.js';
 export const PREFETCH_SECONDS = 2;
 /** Most units buffered per thread beyond the running one, however short they are. */
 export const MAX_PREFETCH_PER_THREAD = 128;
+/** Most input bytes (as leased, base64) the prefetch holds, however short the units: large
+ * inputs fill storage and lease responses fast. One unit per thread is always allowed. */
+export const PREFETCH_BYTES = 16 * 1024 * 1024;
 /** Work, in ms, queued in a thread behind its running unit at full speed (LOOKAHEAD_MAX units at most). */
 export const LOOKAHEAD_MS = 50;
 export const LOOKAHEAD_MAX = 8;
@@ -37,6 +40,8 @@ export class UnitBuffer {
   private dry = false;
   /** Moving average of unit run times (ms), for sizing the prefetch. */
   private meanUnitMs = 0;
+  /** Moving average of leased input sizes (base64 characters), for sizing the prefetch. */
+  private meanInputBytes = 0;
 
   constructor(
     private readonly store: RuntimeStore,
@@ -111,7 +116,9 @@ export class UnitBuffer {
     if (prefetch !== undefined) return prefetch;
     if (this.meanUnitMs === 0) return Math.min(threads, maxPrefetch);
     const perThread = Math.ceil((PREFETCH_SECONDS * 1000) / Math.max(this.meanUnitMs, 1));
-    return Math.min(maxPrefetch, threads * Math.min(MAX_PREFETCH_PER_THREAD, Math.max(1, perThread)));
+    const byTime = threads * Math.min(MAX_PREFETCH_PER_THREAD, Math.max(1, perThread));
+    const byBytes = Math.max(threads, Math.floor(PREFETCH_BYTES / Math.max(this.meanInputBytes, 1)));
+    return Math.min(maxPrefetch, byTime, byBytes);
   }
 
   /** Units a thread should hold queued behind its running one: about LOOKAHEAD_MS of work. */
@@ -151,7 +158,11 @@ export class UnitBuffer {
     const want = this.options.threads + this.prefetch() - this.queued.size - this.taken.size;
     if (want <= 0) return 0;
     const leases = await this.options.lease(want);
-    for (const lease of leases) this.queued.set(lease.lease, lease);
+    for (const lease of leases) {
+      this.queued.set(lease.lease, lease);
+      const bytes = lease.input.length;
+      this.meanInputBytes = this.meanInputBytes === 0 ? bytes : 0.8 * this.meanInputBytes + 0.2 * bytes;
+    }
     this.dry = leases.length === 0;
     return leases.length;
   }

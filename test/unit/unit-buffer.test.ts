@@ -3,24 +3,31 @@
 // than the buffer needs.
 import { describe, expect, it } from 'vitest';
 import type { Lease } from '../../src/protocol/api.js';
-import { MAX_PREFETCH_PER_THREAD, PREFETCH_SECONDS, UnitBuffer } from '../../src/runtime/unit-buffer.js';
+import {
+  MAX_PREFETCH_PER_THREAD,
+  PREFETCH_BYTES,
+  PREFETCH_SECONDS,
+  UnitBuffer,
+} from '../../src/runtime/unit-buffer.js';
 import { MemoryStore } from '../helpers/memory-store.js';
 
-const lease = (i: number, deadline = Date.now() + 600_000): Lease => ({
+const lease = (i: number, deadline = Date.now() + 600_000, input = ''): Lease => ({
   lease: `l${i}`,
   unit: String(i),
   project: 'p',
   batch: 'b',
   kernel: 'k',
   abi: 'sc1',
-  input: '',
+  input,
   deadline,
   maxRunSeconds: 30,
 });
 
 /** A server with `count` units, answering lease requests when the test lets it. */
-function fixture(count: number, threads = 1, prefetch?: number, maxPrefetch?: number) {
+function fixture(count: number, threads = 1, prefetch?: number, maxPrefetch?: number, inputBytes = 0) {
   const store = new MemoryStore();
+  // One string for every lease: as base64, `inputBytes` of input.
+  const input = 'A'.repeat(Math.ceil(inputBytes / 3) * 4);
   let next = 0;
   const requests: number[] = [];
   const held: (() => void)[] = [];
@@ -39,7 +46,7 @@ function fixture(count: number, threads = 1, prefetch?: number, maxPrefetch?: nu
     lease: async (want) => {
       requests.push(want);
       if (hold) await new Promise<void>((resolve) => held.push(resolve));
-      const leases = Array.from({ length: Math.min(want, count - next) }, () => lease(next++));
+      const leases = Array.from({ length: Math.min(want, count - next) }, () => lease(next++, undefined, input));
       await store.putUnits(leases);
       return leases;
     },
@@ -92,6 +99,18 @@ describe('UnitBuffer', () => {
     const fixed = fixture(0, 3, 1).buffer;
     fixed.recordRun(0.2);
     expect(fixed.prefetch()).toBe(1);
+  });
+
+  it('holds at most PREFETCH_BYTES of inputs, however short the units, and always one per thread', async () => {
+    const { buffer } = fixture(300, 2, undefined, undefined, 1024 * 1024);
+    await buffer.take();
+    buffer.recordRun(1);
+    const mib = Math.ceil((1024 * 1024) / 3) * 4; // one input as base64
+    expect(buffer.prefetch()).toBe(Math.floor(PREFETCH_BYTES / mib));
+    const huge = fixture(300, 2, undefined, undefined, 10 * 1024 * 1024).buffer;
+    await huge.take();
+    huge.recordRun(1);
+    expect(huge.prefetch()).toBe(2);
   });
 
   it('keeps the adaptive prefetch within maxPrefetch (the widget holds few units)', () => {
