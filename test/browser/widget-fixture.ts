@@ -12,7 +12,7 @@ import { createPublisherToken } from '../../src/server/auth.js';
 import { localOrigins, seedDemoSite } from '../../src/server/seed-demo-site.js';
 import { openStore } from '../../src/server/serve.js';
 import { launchChromiumOverCdp } from './cdp-chromium.js';
-import { SCREENSHOTS, type Stack } from './page-fixture.js';
+import { SCREENSHOTS, waitUntil, type Stack } from './page-fixture.js';
 
 export const SITE_KEY = 'sck_tidepool_test_key';
 /** Requests that would mean work started: identity, leasing, kernels, results, the worker script. */
@@ -80,6 +80,26 @@ function startHostServer(widgetServer: string): Promise<Server> {
 
 /** The card, for clicks and text. */
 export const card = (page: Page) => page.frameLocator('iframe[title^="Spare Cycles"]');
+
+/** Waits until the card shows `text`; on a timeout, says what it showed instead (or that the
+ * frame never loaded), so a failure has something to go on. */
+export async function cardShows(page: Page, text: string, timeoutMs = 30_000): Promise<void> {
+  let shown = '';
+  await waitUntil(
+    `the card shows "${text}"`,
+    async () => {
+      shown =
+        (await card(page)
+          .locator('body')
+          .textContent({ timeout: 1000 })
+          .catch(() => null)) ?? '(no card frame)';
+      return shown.includes(text);
+    },
+    timeoutMs,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}; the card shows: ${shown.replace(/\s+/g, ' ').slice(0, 300)}`);
+  });
+}
 
 /** The card's frame, for evaluating inside it. */
 export function cardFrame(page: Page): Frame {

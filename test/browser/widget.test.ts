@@ -17,6 +17,7 @@ import {
   axeViolations,
   card,
   cardFrame,
+  cardShows,
   clickBelowTheFold,
   startWidgetStack,
   type WidgetStack,
@@ -178,9 +179,9 @@ describe('widget', () => {
     context.on('request', (request) => requests.push(new URL(request.url()).pathname));
     await page.goto(`${hostOrigin}/embed-demo.html`);
     await card(page).getByRole('button', { name: 'No thanks' }).click();
-    await card(page).getByText('You said no thanks.').waitFor();
+    await cardShows(page, 'You said no thanks.');
     await page.reload();
-    await card(page).getByText('You said no thanks.').waitFor();
+    await cardShows(page, 'You said no thanks.');
     await expect(card(page).getByRole('button', { name: 'Start' }).count()).resolves.toBe(0);
     await page.locator('#support-title').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SCREENSHOTS, 'widget-declined-phone.png') });
@@ -314,18 +315,7 @@ describe('widget', () => {
   it('refuses to run on an origin its site key does not allow', async () => {
     const page = await browser.newPage();
     await page.goto(`${otherOrigin}/embed-demo.html`);
-    // Polled, so a failure says what the card showed instead.
-    let shown = '';
-    await waitUntil('the card refuses this origin', async () => {
-      shown =
-        (await card(page)
-          .locator('body')
-          .textContent({ timeout: 1000 })
-          .catch(() => null)) ?? '(no card yet)';
-      return shown.includes('This widget is not set up for this site.');
-    }).catch((err: Error) => {
-      throw new Error(`${err.message}; the card shows: ${shown}`);
-    });
+    await cardShows(page, 'This widget is not set up for this site.');
     await expect(card(page).getByRole('button', { name: 'Start' }).count()).resolves.toBe(0);
     await page.close();
   });
