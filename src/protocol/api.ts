@@ -214,6 +214,9 @@ export const registerVolunteerSchema = {
   },
 } as const;
 
+/** The largest body POST /results and PUT /leases/:lease/result accept. */
+export const MAX_RESULTS_BODY_BYTES = 32 * 1024 * 1024;
+
 /** The most units one lease request may ask for. */
 export const MAX_LEASE_UNITS = 256;
 

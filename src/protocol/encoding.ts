@@ -1,6 +1,11 @@
 // Byte encodings used on the wire: base64 for bytes inside JSON, UTF-8 JSON text for inputs.
 // Environment-free (no Buffer), so the browser and Node share it.
 
+/** Length of the base64 text of `byteCount` bytes (padded). */
+export function base64Length(byteCount: number): number {
+  return Math.ceil(byteCount / 3) * 4;
+}
+
 export function bytesToBase64(bytes: Uint8Array): string {
   let binary = '';
   const chunk = 0x8000;

@@ -1,6 +1,7 @@
 // Uploads finished units in batches. An entry leaves the outbox only once the server has
 // acknowledged it; network failures and 5xx are retried with backoff and jitter.
 import type { SubmitAck } from '../protocol/api.js';
+import { base64Length } from '../protocol/encoding.js';
 import { Backoff, sleep } from './backoff.js';
 import { ServerError } from './errors.js';
 import type { Credentials, OutboxEntry, RuntimeStore, Transport } from './ports.js';
@@ -8,7 +9,7 @@ import type { Credentials, OutboxEntry, RuntimeStore, Transport } from './ports.
 const BATCH_SIZE = 64;
 /**
  * Result bytes per request (outputs as base64, error texts). The server takes at most 32 MiB per
- * request, and one result of the largest output (16 MiB, about 21.3 MiB as base64) must fit
+ * request (MAX_RESULTS_BODY_BYTES), and one result of the largest output (16 MiB, about 21.3 MiB as base64) must fit
  * alone: a request holds several results only while they stay within this.
  */
 const BATCH_BYTES = 8 * 1024 * 1024;
@@ -115,7 +116,7 @@ function nextBatch(all: OutboxEntry[]): OutboxEntry[] {
   let bytes = 0;
   let count = 0;
   for (const entry of all) {
-    const size = Math.ceil((entry.output?.length ?? 0) / 3) * 4 + (entry.error?.length ?? 0);
+    const size = base64Length(entry.output?.length ?? 0) + (entry.error?.length ?? 0);
     if (count > 0 && (count === BATCH_SIZE || bytes + size > BATCH_BYTES)) break;
     bytes += size;
     count++;

@@ -2,16 +2,15 @@
 // records submissions, and can be told to fail like a flaky network.
 import {
   MAX_LEASE_UNITS,
+  MAX_RESULTS_BODY_BYTES,
   type Lease,
   type RegisterVolunteerResponse,
   type SubmitAck,
   type VolunteerInfo,
 } from '../../src/protocol/api.js';
+import { base64Length } from '../../src/protocol/encoding.js';
 import { ServerError } from '../../src/runtime/errors.js';
 import type { Credentials, OutboxEntry, Transport } from '../../src/runtime/ports.js';
-
-/** POST /results takes at most this many bytes (src/server/routes/work.ts). */
-const RESULTS_BODY_LIMIT = 32 * 1024 * 1024;
 
 export class FakeTransport implements Transport {
   readonly submitted: OutboxEntry[] = [];
@@ -43,8 +42,8 @@ export class FakeTransport implements Transport {
   async submit(_credentials: Credentials, results: OutboxEntry[]): Promise<SubmitAck[]> {
     this.submitCalls++;
     // As the real server's body limit does (outputs travel as base64).
-    const bytes = results.reduce((sum, r) => sum + Math.ceil((r.output?.length ?? 0) / 3) * 4 + 100, 0);
-    if (bytes > RESULTS_BODY_LIMIT) throw new ServerError(413, 'SC_BODY_TOO_LARGE', `${bytes} bytes`);
+    const bytes = results.reduce((sum, r) => sum + base64Length(r.output?.length ?? 0) + 100, 0);
+    if (bytes > MAX_RESULTS_BODY_BYTES) throw new ServerError(413, 'SC_BODY_TOO_LARGE', `${bytes} bytes`);
     if (this.failSubmits > 0) {
       this.failSubmits--;
       throw new ServerError(503, 'SC_HTTP_503', 'service unavailable');

@@ -3,6 +3,7 @@
 // than the buffer needs.
 import { describe, expect, it } from 'vitest';
 import type { Lease } from '../../src/protocol/api.js';
+import { base64Length } from '../../src/protocol/encoding.js';
 import {
   MAX_PREFETCH_PER_THREAD,
   PREFETCH_BYTES,
@@ -27,7 +28,7 @@ const lease = (i: number, deadline = Date.now() + 600_000, input = ''): Lease =>
 function fixture(count: number, threads = 1, prefetch?: number, maxPrefetch?: number, inputBytes = 0) {
   const store = new MemoryStore();
   // One string for every lease: as base64, `inputBytes` of input.
-  const input = 'A'.repeat(Math.ceil(inputBytes / 3) * 4);
+  const input = 'A'.repeat(base64Length(inputBytes));
   let next = 0;
   const requests: number[] = [];
   const held: (() => void)[] = [];
@@ -105,7 +106,7 @@ describe('UnitBuffer', () => {
     const { buffer } = fixture(300, 2, undefined, undefined, 1024 * 1024);
     await buffer.take();
     buffer.recordRun(1);
-    const mib = Math.ceil((1024 * 1024) / 3) * 4; // one input as base64
+    const mib = base64Length(1024 * 1024); // one input as base64
     expect(buffer.prefetch()).toBe(Math.floor(PREFETCH_BYTES / mib));
     const huge = fixture(300, 2, undefined, undefined, 10 * 1024 * 1024).buffer;
     await huge.take();

@@ -2,6 +2,7 @@
 // validated in one transaction before the acknowledgement is sent.
 import type { FastifyInstance } from 'fastify';
 import {
+  MAX_RESULTS_BODY_BYTES,
   SIGNATURE_HEADER,
   leaseSchema,
   submitSchema,
@@ -20,7 +21,6 @@ import type { ServerContext } from '../context.js';
 import type { SubmittedResult } from '../store/store.js';
 import { decideUnit } from '../validator.js';
 
-const RESULTS_BODY_LIMIT = 32 * 1024 * 1024;
 const { lease: _lease, ...singleResultProperties } = submitSchema.properties.results.items.properties;
 const singleResultSchema = { type: 'object', additionalProperties: false, properties: singleResultProperties } as const;
 
@@ -45,7 +45,7 @@ export function workRoutes(app: FastifyInstance, { store, clock }: ServerContext
 
   app.post<{ Body: SubmitRequest }>(
     '/results',
-    { schema: { body: submitSchema }, bodyLimit: RESULTS_BODY_LIMIT },
+    { schema: { body: submitSchema }, bodyLimit: MAX_RESULTS_BODY_BYTES },
     async (request) => {
       const volunteer = await requireVolunteer(store, request);
       requireSignature(volunteer.publicKey, request.rawBody, request.headers[SIGNATURE_HEADER]);
@@ -59,7 +59,7 @@ export function workRoutes(app: FastifyInstance, { store, clock }: ServerContext
   // One result, with refusals as HTTP errors: for clients that submit one at a time.
   app.put<{ Params: { lease: string }; Body: Omit<ResultSubmission, 'lease'> }>(
     '/leases/:lease/result',
-    { schema: { body: singleResultSchema }, bodyLimit: RESULTS_BODY_LIMIT },
+    { schema: { body: singleResultSchema }, bodyLimit: MAX_RESULTS_BODY_BYTES },
     async (request) => {
       const volunteer = await requireVolunteer(store, request);
       requireSignature(volunteer.publicKey, request.rawBody, request.headers[SIGNATURE_HEADER]);
