@@ -39,6 +39,10 @@ export const ErrorCatalogue = {
   },
   SC_KEY_INVALID: { status: 400, message: 'publicKey must be an ECDSA P-256 public key, SPKI DER in base64' },
   SC_INTERNAL: { status: 500, message: 'Internal server error' },
+  SC_UNAVAILABLE: {
+    status: 503,
+    message: 'The server cannot reach its database; retry shortly, or check the database if it persists',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ErrorCatalogue;

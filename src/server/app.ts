@@ -106,7 +106,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           publicKey: () => options.store.ledgerPublicKey(),
         },
       });
-      api.get('/health', async () => ({ ok: true }));
+      // For load balancers and monitoring: healthy only while the database answers.
+      api.get('/health', async () => {
+        try {
+          await options.store.health();
+        } catch (err) {
+          throw new ApiError('SC_UNAVAILABLE', `the database did not answer (${(err as Error).message})`);
+        }
+        return { ok: true };
+      });
     },
     { prefix: API_PREFIX },
   );

@@ -84,6 +84,19 @@ export interface ServerKey {
   publicKeyRaw: string;
 }
 
+/** A fresh Ed25519 private key as PKCS#8 PEM. */
+export const newServerKeyPem = () =>
+  generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+/** The server key held in a PKCS#8 PEM (a file, or the database's settings). */
+export function parseServerKey(pem: string | Buffer, where: string): ServerKey {
+  try {
+    return serverKey(createPrivateKey(pem));
+  } catch (err) {
+    throw new Error(`${where} is not a usable Ed25519 private key (${(err as Error).message})`);
+  }
+}
+
 function serverKey(privateKey: KeyObject): ServerKey {
   if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('the server key is not an Ed25519 key');
   const publicKey = createPublicKey(privateKey);
@@ -106,7 +119,7 @@ export function loadOrCreateServerKey(dataDir: string | undefined): ServerKey {
   const existing = readServerKey(file);
   if (existing) return existing;
   mkdirSync(dataDir, { recursive: true });
-  const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const pem = newServerKeyPem();
   const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   const fd = openSync(tmp, 'wx', 0o600);
   try {
@@ -136,11 +149,7 @@ function readServerKey(file: string): ServerKey | undefined {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  try {
-    return serverKey(createPrivateKey(pem));
-  } catch (err) {
-    throw new Error(`${file} is not a usable Ed25519 private key (${(err as Error).message})`);
-  }
+  return parseServerKey(pem, file);
 }
 
 /** Makes the new directory entry durable; not every platform lets a directory be fsynced. */

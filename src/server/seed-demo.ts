@@ -66,22 +66,42 @@ export const DEMO_PROJECTS: DemoProject[] = [
   },
 ];
 
-/** The demo publisher's token: read from the data dir, or created and written there. */
+const DEMO_TOKEN_SETTING = 'demo_token';
+
+/**
+ * The demo publisher's token, kept in the store so that every server on one database shares it
+ * (and in the data dir, for the person who started this one). A data dir from before the store
+ * kept it contributes its file's token.
+ */
 async function demoToken(store: Store, dataDir: string, now: number): Promise<string> {
   const file = join(dataDir, DEMO_TOKEN_FILE);
-  if (existsSync(file)) {
-    const token = readFileSync(file, 'utf8').trim();
-    if (await store.findPublisher(hashSecret(token))) return token;
+  const valid = async (token: string | undefined) =>
+    token !== undefined && (await store.findPublisher(hashSecret(token))) !== undefined;
+  let token = await store.setting(DEMO_TOKEN_SETTING);
+  if (!(await valid(token))) {
+    const fromFile = existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
+    token = (await valid(fromFile)) ? fromFile! : await createPublisherToken(store, now);
+    await store.putSetting(DEMO_TOKEN_SETTING, token);
   }
-  const token = await createPublisherToken(store, now);
-  await writeFile(file, token + '\n', { mode: 0o600 });
-  return token;
+  if (!existsSync(file) || readFileSync(file, 'utf8').trim() !== token) {
+    await writeFile(file, token + '\n', { mode: 0o600 });
+  }
+  return token!;
 }
 
-export async function seedDemo(
+/** Seeds under a lock: servers starting at once on one database seed the demo once. */
+export function seedDemo(
   store: Store,
   dataDir: string,
   now = Date.now(),
+): Promise<{ token: string; seeded: string[] }> {
+  return store.exclusive('seed-demo', () => seedDemoUnlocked(store, dataDir, now));
+}
+
+async function seedDemoUnlocked(
+  store: Store,
+  dataDir: string,
+  now: number,
 ): Promise<{ token: string; seeded: string[] }> {
   const token = await demoToken(store, dataDir, now);
   const owner = (await store.findPublisher(hashSecret(token)))!;

@@ -1,20 +1,22 @@
 // Starts the task server on a data dir: opens the store, optionally seeds the demo, listens.
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { loadOrCreateServerKey, type ServerKey } from './ledger.js';
-import { DB_FILE, PUBLIC_DIR } from './paths.js';
+import { PUBLIC_DIR } from './paths.js';
 import { seedDemo } from './seed-demo.js';
 import { localOrigins, seedDemoSite } from './seed-demo-site.js';
-import { SqliteStore } from './store/sqlite-store.js';
+import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
 export interface ServeOptions {
   port: number;
   host?: string;
   dataDir: string;
+  /** PostgreSQL instead of SQLite under `dataDir`. */
+  databaseUrl?: string | undefined;
   demo?: boolean;
+  /** With `demo`: seed the demo projects here (false where a cluster's primary already did). */
+  seed?: boolean;
   publicDir?: string;
   logger?: boolean;
 }
@@ -27,17 +29,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function openStore(dataDir: string, key: ServerKey = loadOrCreateServerKey(dataDir)): SqliteStore {
-  mkdirSync(dataDir, { recursive: true });
-  return new SqliteStore(join(resolve(dataDir), DB_FILE), { key });
-}
-
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   mkdirSync(options.dataDir, { recursive: true });
-  const key = loadOrCreateServerKey(options.dataDir);
-  const store = openStore(options.dataDir, key);
+  const store = await openStore(options);
   let demoToken: string | undefined;
-  if (options.demo) demoToken = (await seedDemo(store, options.dataDir)).token;
+  try {
+    if (options.demo && options.seed !== false) demoToken = (await seedDemo(store, options.dataDir)).token;
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const app = await buildApp({
     store,
     dataDir: options.dataDir,

@@ -10,7 +10,7 @@ import type { Frame, Locator, Page } from 'playwright-core';
 import { buildApp } from '../../src/server/app.js';
 import { createPublisherToken } from '../../src/server/auth.js';
 import { localOrigins, seedDemoSite } from '../../src/server/seed-demo-site.js';
-import { openStore } from '../../src/server/serve.js';
+import { openStore } from '../../src/server/store/open-store.js';
 import { launchChromiumOverCdp } from './cdp-chromium.js';
 import { SCREENSHOTS, waitUntil, type Stack } from './page-fixture.js';
 
@@ -31,7 +31,7 @@ export async function startWidgetStack(): Promise<WidgetStack> {
   }
   mkdirSync(SCREENSHOTS, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'sc-widget-'));
-  const store = openStore(dataDir);
+  const store = await openStore({ dataDir });
   const app = await buildApp({ store, publicDir: resolve('dist/public'), logger: false, dataDir });
   app.addHook('onClose', async () => store.close());
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { jsonToBytes } from '../../src/protocol/encoding.js';
 import { DEFAULT_POLICY } from '../../src/server/routes/batches.js';
-import { SqliteStore } from '../../src/server/store/sqlite-store.js';
+import { SqliteStore } from '../../src/server/store/sqlite/sqlite-store.js';
 import type { BatchPolicy } from '../../src/server/store/store.js';
 
 export const KERNEL_HASH = 'a'.repeat(64);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadOrCreateServerKey } from '../../src/server/ledger.js';
 import { DB_FILE } from '../../src/server/paths.js';
-import { SqliteStore } from '../../src/server/store/sqlite-store.js';
+import { SqliteStore } from '../../src/server/store/sqlite/sqlite-store.js';
 import { assertBuilt, cli, cliJson } from '../helpers/cli.js';
 import { honest, vanishing } from '../helpers/sim-volunteer.js';
 import { inspectDatabase } from './chaos/database-checks.js';

@@ -9,15 +9,15 @@ import { API_PREFIX } from '../../src/protocol/api.js';
 import { installErrorHandling } from '../../src/server/api-error.js';
 import { demoSiteRoutes } from '../../src/server/routes/demo-site.js';
 import { DEMO_SITE_NAME, localOrigins, seedDemoSite } from '../../src/server/seed-demo-site.js';
-import { openStore } from '../../src/server/serve.js';
-import type { SqliteStore } from '../../src/server/store/sqlite-store.js';
+import { openStore } from '../../src/server/store/open-store.js';
+import type { SqlStore } from '../../src/server/store/sql-store.js';
 
 let dataDir: string;
-let store: SqliteStore;
+let store: SqlStore;
 
-beforeEach(() => {
+beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'sc-demo-site-'));
-  store = openStore(dataDir);
+  store = await openStore({ dataDir });
 });
 
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { jsonToBytes } from '../../src/protocol/encoding.js';
 import { DEFAULT_POLICY } from '../../src/server/routes/batches.js';
-import { SqliteStore } from '../../src/server/store/sqlite-store.js';
+import { SqliteStore } from '../../src/server/store/sqlite/sqlite-store.js';
 import { isProven, quizzesFor, rollTrust, TRUST_MIN_STREAK } from '../../src/server/trust.js';
 import { decideUnit } from '../../src/server/validator.js';
 import { verifyChain } from '../../src/server/ledger.js';

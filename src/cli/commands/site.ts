@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { openStore } from '../../server/serve.js';
+import { databaseUrlFrom, openStore } from '../../server/store/open-store.js';
 import { action, CliError } from '../cli-error.js';
 import { printJson } from '../options.js';
 
@@ -29,20 +29,26 @@ export function registerSite(program: Command): void {
     .requiredOption('--origin <url...>', 'origin(s) allowed to embed the widget, e.g. https://example.org')
     .option('--name <name>', "shown on the leaderboard (default: the first origin's host)")
     .option('--data-dir <dir>', 'the server data dir (env DATA_DIR)', process.env.DATA_DIR ?? './data')
+    .option('--database-url <url>', "the server's PostgreSQL database instead of the data dir (env DATABASE_URL)")
     .option('--json', 'print {"key","origins"} on stdout')
     .action(
-      action(async (options: { origin: string[]; name?: string; dataDir: string; json?: boolean }) => {
-        const origins = [...new Set(options.origin.map(parseOrigin))];
-        const name = (options.name ?? new URL(origins[0]!).host).slice(0, 100);
-        const key = 'sck_' + randomBytes(12).toString('base64url');
-        const store = openStore(options.dataDir);
-        try {
-          await store.createSite({ key, name, origins }, Date.now());
-        } finally {
-          await store.close();
-        }
-        if (options.json) printJson({ key, origins });
-        else process.stdout.write(`${key}\n`);
-      }),
+      action(
+        async (options: { origin: string[]; name?: string; dataDir: string; databaseUrl?: string; json?: boolean }) => {
+          const origins = [...new Set(options.origin.map(parseOrigin))];
+          const name = (options.name ?? new URL(origins[0]!).host).slice(0, 100);
+          const key = 'sck_' + randomBytes(12).toString('base64url');
+          const store = await openStore({
+            dataDir: options.dataDir,
+            databaseUrl: databaseUrlFrom(options.databaseUrl),
+          });
+          try {
+            await store.createSite({ key, name, origins }, Date.now());
+          } finally {
+            await store.close();
+          }
+          if (options.json) printJson({ key, origins });
+          else process.stdout.write(`${key}\n`);
+        },
+      ),
     );
 }

@@ -7,7 +7,7 @@ import { readDemoSiteKey } from '../seed-demo-site.js';
 
 export function demoSiteRoutes(app: FastifyInstance, { store }: ServerContext, dataDir?: string): void {
   app.get('/demo-site', async () => {
-    const key = dataDir ? await readDemoSiteKey(store, dataDir) : undefined;
+    const key = await readDemoSiteKey(store, dataDir);
     if (!key) throw new ApiError('SC_NOT_FOUND', 'this server has no demo site; start it with `serve --demo`');
     return { key };
   });

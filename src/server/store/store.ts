@@ -1,5 +1,7 @@
 // The server's persistence port. Async even though better-sqlite3 is synchronous, so the
 // PostgreSQL implementation fits the same shape; every method is one atomic transaction.
+// One implementation (sql-store.ts) serves both backends; the contract suite in
+// test/unit/store/contract.ts holds every backend to it.
 import type {
   BatchStatus,
   InputEncoding,
@@ -125,6 +127,16 @@ export interface SubmittedResult {
 
 export interface Store {
   close(): Promise<void>;
+  /** Resolves when the database answers a query; rejects otherwise. */
+  health(): Promise<void>;
+
+  /** A value every server process shares (the demo token, the demo site key). */
+  setting(name: string): Promise<string | undefined>;
+  /** The setting's value, set to `make()` first if no process has set it yet. */
+  settingOnce(name: string, make: () => string): Promise<string>;
+  putSetting(name: string, value: string): Promise<void>;
+  /** Runs `fn` while holding a lock of this name across every process on the store. */
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T>;
 
   createPublisher(id: string, tokenHash: string, now: number): Promise<void>;
   findPublisher(tokenHash: string): Promise<string | undefined>;

@@ -5,7 +5,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { buildApp } from '../../../src/server/app.js';
 import { createPublisherToken } from '../../../src/server/auth.js';
-import { SqliteStore } from '../../../src/server/store/sqlite-store.js';
+import { SqliteStore } from '../../../src/server/store/sqlite/sqlite-store.js';
 import { tinyKernel } from '../../helpers/tiny-kernel.js';
 import { keyPair, signBody, type KeyPair } from '../../helpers/volunteer-keys.js';
 import { storeSnapshot } from '../../helpers/store-snapshot.js';

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../src/server/app.js';
-import { SqliteStore } from '../../../src/server/store/sqlite-store.js';
+import { SqliteStore } from '../../../src/server/store/sqlite/sqlite-store.js';
 import { serverRandom } from './prng.js';
 
 /** The test's clock: leases expire when the test says so (store.expireLeases). */

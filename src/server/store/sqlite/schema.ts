@@ -1,10 +1,16 @@
-// SQLite schema. Units keep their sending state in counters (`want`, `in_flight`, `results`)
-// so the scheduler finds needy units through one partial index.
+// SQLite schema, as numbered migrations. Units keep their sending state in counters (`want`,
+// `in_flight`, `results`) so the scheduler finds needy units through one partial index.
+// PostgreSQL's schema (../postgres/schema.ts) carries the same versions.
+import type { Migration } from '../migrations.js';
 
-/** Bumped whenever the schema changes; a data dir from another version is refused, not mangled. */
-export const SCHEMA_VERSION = 2;
+/** Version 2 is the first schema this store can take over; older data dirs are refused. */
+export const SQLITE_BASELINE = 2;
 
-export const SQLITE_SCHEMA = `
+export const SQLITE_MIGRATIONS: Migration[] = [
+  {
+    version: 2,
+    name: 'baseline: projects, kernels, batches, units, leases, volunteers, sites, ledger',
+    sql: `
 CREATE TABLE IF NOT EXISTS publishers (
   id TEXT PRIMARY KEY,
   token_hash TEXT NOT NULL UNIQUE,
@@ -123,4 +129,16 @@ CREATE TRIGGER IF NOT EXISTS credit_ledger_no_update BEFORE UPDATE ON credit_led
   BEGIN SELECT RAISE(ABORT, 'the credit ledger is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS credit_ledger_no_delete BEFORE DELETE ON credit_ledger
   BEGIN SELECT RAISE(ABORT, 'the credit ledger is append-only'); END;
-`;
+`,
+  },
+  {
+    version: 3,
+    name: 'settings shared by every server process (ledger key, demo token)',
+    sql: `
+CREATE TABLE IF NOT EXISTS settings (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`,
+  },
+];

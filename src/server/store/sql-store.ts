@@ -1,0 +1,375 @@
+// The Store, written once over the SQL port: every backend (SQLite, PostgreSQL) is this class
+// with its own SqlBackend. Each method is one transaction or one read; the stages it calls
+// (scheduler, validation, expiry, ledger, views) meet only in the database.
+import type { BatchStatus, Lease, ProjectInfo, SubmitAck, UnitCounts, VolunteerInfo } from '../../protocol/api.js';
+import type { LedgerEntry, ServerKey } from '../ledger.js';
+import { decideUnit, type QuorumDecider } from '../validator.js';
+import { LedgerAppender, ledgerEntries, ledgerReceipts } from './ledger-log.js';
+import { leaseUnits } from './scheduler.js';
+import { insertRows, type SqlBackend, type SqlParam } from './sql.js';
+import type {
+  BatchRow,
+  BatchStats,
+  KernelRow,
+  LeaderboardView,
+  ProjectRow,
+  QuizInput,
+  SiteRow,
+  Store,
+  StoreAudit,
+  StoredResult,
+  SubmittedResult,
+  UnitError,
+  UnitInput,
+  ValidatedOutput,
+  VolunteerRow,
+} from './store.js';
+import { PolicyCache, Validation } from './validation.js';
+import { audit, batchStats, leaderboard, listBatches, unitCounts, validatedOutputs } from './views.js';
+
+export interface SqlStoreOptions {
+  random?: () => number;
+}
+
+const UNIT_COLUMNS = ['batch', 'project', 'idx', 'input', 'input_encoding', 'want', 'max_results', 'state', 'expected'];
+
+export class SqlStore implements Store {
+  protected readonly random: () => number;
+  private readonly policies = new PolicyCache();
+
+  constructor(
+    readonly sql: SqlBackend,
+    private readonly key: ServerKey,
+    options: SqlStoreOptions = {},
+  ) {
+    this.random = options.random ?? Math.random;
+  }
+
+  async close(): Promise<void> {
+    await this.sql.close();
+  }
+
+  async health(): Promise<void> {
+    await this.sql.get('SELECT 1 AS ok');
+  }
+
+  async setting(name: string): Promise<string | undefined> {
+    return (await this.sql.get<{ value: string }>('SELECT value FROM settings WHERE name = ?', [name]))?.value;
+  }
+
+  async settingOnce(name: string, make: () => string): Promise<string> {
+    const existing = await this.setting(name);
+    if (existing !== undefined) return existing;
+    await this.sql.run('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING', [name, make()]);
+    return (await this.setting(name))!;
+  }
+
+  async putSetting(name: string, value: string): Promise<void> {
+    await this.sql.run(
+      'INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
+      [name, value],
+    );
+  }
+
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return this.sql.exclusive(name, fn);
+  }
+
+  async createPublisher(id: string, tokenHash: string, now: number): Promise<void> {
+    await this.sql.run('INSERT INTO publishers (id, token_hash, created_at) VALUES (?, ?, ?)', [id, tokenHash, now]);
+  }
+
+  async findPublisher(tokenHash: string): Promise<string | undefined> {
+    return (await this.sql.get<{ id: string }>('SELECT id FROM publishers WHERE token_hash = ?', [tokenHash]))?.id;
+  }
+
+  async createProject(
+    project: Omit<ProjectRow, 'id' | 'publicResults'> & { publicResults?: boolean },
+    preferredId: string,
+  ): Promise<string> {
+    return this.sql.transaction(async (tx) => {
+      let id = preferredId;
+      for (let n = 2; await tx.get('SELECT 1 AS taken FROM projects WHERE id = ?', [id]); n++)
+        id = `${preferredId}-${n}`;
+      await tx.run(
+        'INSERT INTO projects (id, name, description, owner, public_results, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        [id, project.name, project.description, project.owner, project.publicResults ? 1 : 0, project.createdAt],
+      );
+      return id;
+    });
+  }
+
+  async getProject(id: string): Promise<ProjectRow | undefined> {
+    const row = await this.sql.get<Omit<ProjectRow, 'publicResults'> & { publicResults: number }>(
+      `SELECT id, name, description, owner, public_results AS "publicResults", created_at AS "createdAt"
+       FROM projects WHERE id = ?`,
+      [id],
+    );
+    return row && { ...row, publicResults: row.publicResults === 1 };
+  }
+
+  async listProjects(): Promise<ProjectInfo[]> {
+    return this.projectInfos('', []);
+  }
+
+  async listProjectsOf(owner: string): Promise<ProjectInfo[]> {
+    return this.projectInfos('WHERE owner = ?', [owner]);
+  }
+
+  /** Projects (all, or those matching `where`) with their unit counts, oldest first. */
+  private async projectInfos(where: string, params: string[]): Promise<ProjectInfo[]> {
+    const projects = await this.sql.all<Omit<ProjectInfo, 'units' | 'picture'> & { picture: number }>(
+      `SELECT id, name, description, public_results AS picture FROM projects ${where} ORDER BY created_at, id`,
+      params,
+    );
+    return Promise.all(
+      projects.map(async (p) => ({
+        ...p,
+        picture: p.picture === 1,
+        units: await unitCounts(this.sql, 'WHERE project = ?', [p.id]),
+      })),
+    );
+  }
+
+  async putKernel(kernel: KernelRow, now: number): Promise<void> {
+    await this.sql.run(
+      'INSERT INTO kernels (hash, abi, size, bytes, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      [kernel.hash, kernel.abi, kernel.bytes.length, Buffer.from(kernel.bytes), now],
+    );
+  }
+
+  async getKernel(hash: string): Promise<KernelRow | undefined> {
+    const row = await this.sql.get<{ hash: string; abi: string; bytes: Buffer }>(
+      'SELECT hash, abi, bytes FROM kernels WHERE hash = ?',
+      [hash],
+    );
+    return row && { hash: row.hash, abi: row.abi, bytes: new Uint8Array(row.bytes) };
+  }
+
+  async createBatch(batch: BatchRow, inputs: UnitInput[], quizzes: QuizInput[] = []): Promise<void> {
+    // Quizzes are interleaved at random so their row ids do not give them away.
+    const quizAt = new Map<number, QuizInput[]>();
+    for (const quiz of quizzes) {
+      const at = Math.floor(this.random() * (inputs.length + 1));
+      quizAt.set(at, [...(quizAt.get(at) ?? []), quiz]);
+    }
+    const rows: SqlParam[][] = [];
+    let quizIndex = 0;
+    const addQuizzes = (at: number) => {
+      for (const quiz of quizAt.get(at) ?? []) {
+        rows.push([
+          batch.id,
+          batch.project,
+          -++quizIndex,
+          Buffer.from(quiz.bytes),
+          quiz.encoding,
+          0,
+          0,
+          'quiz',
+          Buffer.from(quiz.expected),
+        ]);
+      }
+    };
+    inputs.forEach((input, idx) => {
+      addQuizzes(idx);
+      rows.push([
+        batch.id,
+        batch.project,
+        idx,
+        Buffer.from(input.bytes),
+        input.encoding,
+        batch.quorum,
+        batch.maxResults,
+        'open',
+        null,
+      ]);
+    });
+    addQuizzes(inputs.length);
+    await this.sql.transaction(async (tx) => {
+      await tx.run(
+        `INSERT INTO batches (id, project, kernel, total, quorum, max_results, deadline_seconds, credit,
+           validator, tolerance, max_run_seconds, replication, quizzes, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          batch.id,
+          batch.project,
+          batch.kernel,
+          batch.total,
+          batch.quorum,
+          batch.maxResults,
+          batch.deadlineSeconds,
+          batch.credit,
+          batch.validator,
+          batch.tolerance,
+          batch.maxRunSeconds,
+          batch.replication,
+          quizzes.length,
+          batch.createdAt,
+        ],
+      );
+      await insertRows(tx, 'units', UNIT_COLUMNS, rows);
+    });
+  }
+
+  async getBatch(id: string): Promise<BatchRow | undefined> {
+    return this.sql.get<BatchRow>(
+      `SELECT id, project, kernel, total, quorum, max_results AS "maxResults", deadline_seconds AS "deadlineSeconds",
+         credit, validator, tolerance, max_run_seconds AS "maxRunSeconds", replication, created_at AS "createdAt"
+       FROM batches WHERE id = ?`,
+      [id],
+    );
+  }
+
+  async batchStatus(id: string): Promise<BatchStatus | undefined> {
+    const batch = await this.getBatch(id);
+    if (!batch) return undefined;
+    const counts = await unitCounts(this.sql, 'WHERE batch = ?', [id]);
+    return {
+      batch: id,
+      project: batch.project,
+      kernel: batch.kernel,
+      total: batch.total,
+      counts,
+      done: counts.done + counts.error === batch.total,
+      createdAt: batch.createdAt,
+      errors: await this.batchErrors(id, 20),
+    };
+  }
+
+  async batchResults(id: string, afterIndex: number, limit: number): Promise<StoredResult[]> {
+    const rows = await this.sql.all<{ index: number; input: Buffer; inputEncoding: 'json' | 'base64'; output: Buffer }>(
+      `SELECT u.idx AS "index", u.input, u.input_encoding AS "inputEncoding", l.output
+       FROM units u JOIN leases l ON l.id = u.canonical
+       WHERE u.batch = ? AND u.state = 'done' AND u.idx > ? ORDER BY u.idx LIMIT ?`,
+      [id, afterIndex, limit],
+    );
+    return rows.map((r) => ({ ...r, input: new Uint8Array(r.input), output: new Uint8Array(r.output) }));
+  }
+
+  async batchErrors(id: string, limit: number): Promise<UnitError[]> {
+    return this.sql.all<UnitError>(
+      `SELECT idx AS "index", error AS reason FROM units WHERE batch = ? AND state = 'error' ORDER BY idx LIMIT ?`,
+      [id, limit],
+    );
+  }
+
+  async registerVolunteer(volunteer: VolunteerRow, secretHash: string, now: number): Promise<void> {
+    await this.sql.run(
+      'INSERT INTO volunteers (id, secret_hash, name, site, public_key, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      [volunteer.id, secretHash, volunteer.name, volunteer.site, volunteer.publicKey, now],
+    );
+  }
+
+  async findVolunteer(secretHash: string): Promise<VolunteerRow | undefined> {
+    return this.sql.get<VolunteerRow>(
+      'SELECT id, name, site, public_key AS "publicKey" FROM volunteers WHERE secret_hash = ?',
+      [secretHash],
+    );
+  }
+
+  async volunteerInfo(id: string): Promise<VolunteerInfo | undefined> {
+    return this.sql.get<VolunteerInfo>(
+      `SELECT id AS volunteer, name, credit, validated, invalid,
+         (SELECT COUNT(*) FROM leases WHERE volunteer = v.id AND outcome = 'pending') AS pending
+       FROM volunteers v WHERE id = ?`,
+      [id],
+    );
+  }
+
+  async leaderboard(limit: number): Promise<LeaderboardView> {
+    return leaderboard(this.sql, limit);
+  }
+
+  async forgetVolunteer(id: string): Promise<void> {
+    // The secret and key are replaced by values nobody holds: the record can no longer act.
+    await this.sql.run(
+      `UPDATE volunteers SET name = 'forgotten', secret_hash = 'forgotten:' || id, public_key = '' WHERE id = ?`,
+      [id],
+    );
+  }
+
+  async createSite(site: SiteRow, now: number): Promise<void> {
+    await this.sql.run('INSERT INTO sites (key, name, origins, created_at) VALUES (?, ?, ?, ?)', [
+      site.key,
+      site.name,
+      JSON.stringify(site.origins),
+      now,
+    ]);
+  }
+
+  async getSite(key: string): Promise<SiteRow | undefined> {
+    const row = await this.sql.get<{ key: string; name: string; origins: string }>(
+      'SELECT key, name, origins FROM sites WHERE key = ?',
+      [key],
+    );
+    return row && { key: row.key, name: row.name, origins: JSON.parse(row.origins) as string[] };
+  }
+
+  async listBatches(project: string): Promise<BatchStatus[]> {
+    return listBatches(this.sql, project);
+  }
+
+  async batchStats(batch: string, now: number): Promise<BatchStats> {
+    return batchStats(this.sql, batch, now);
+  }
+
+  async validatedOutputs(project: string, afterSeq: number, limit: number): Promise<ValidatedOutput[]> {
+    return validatedOutputs(this.sql, project, afterSeq, limit);
+  }
+
+  async leaseUnits(volunteer: string, max: number, projects: string[] | undefined, now: number): Promise<Lease[]> {
+    return this.sql.transaction((tx) => leaseUnits(tx, volunteer, max, projects, now, this.random));
+  }
+
+  async submitResults(
+    volunteer: string,
+    results: SubmittedResult[],
+    now: number,
+    decide: QuorumDecider = decideUnit,
+  ): Promise<SubmitAck[]> {
+    return this.sql.transaction(
+      async (tx) => {
+        const validation = new Validation(tx, new LedgerAppender(tx, this.key), decide, this.policies);
+        const acks: SubmitAck[] = [];
+        for (const result of results) acks.push(await validation.submit(volunteer, result, now));
+        return acks;
+      },
+      { lock: 'ledger' },
+    );
+  }
+
+  async expireLeases(now: number): Promise<number> {
+    const expired = await this.sql.sweep('expire-leases', async (tx) => {
+      const leases = await tx.all<{ unit: number }>(
+        `UPDATE leases SET state = 'expired' WHERE state = 'active' AND deadline < ? RETURNING unit`,
+        [now],
+      );
+      // Quiz units keep no in-flight count.
+      for (const { unit } of leases) {
+        await tx.run(`UPDATE units SET in_flight = in_flight - 1 WHERE id = ? AND state != 'quiz'`, [unit]);
+      }
+      return leases.length;
+    });
+    return expired ?? 0;
+  }
+
+  async unitCounts(project?: string): Promise<UnitCounts> {
+    return project ? unitCounts(this.sql, 'WHERE project = ?', [project]) : unitCounts(this.sql);
+  }
+
+  async ledgerEntries(afterSeq: number, limit: number): Promise<LedgerEntry[]> {
+    return ledgerEntries(this.sql, afterSeq, limit);
+  }
+
+  ledgerPublicKey(): { pem: string; raw: string } {
+    return { pem: this.key.publicKeyPem, raw: this.key.publicKeyRaw };
+  }
+
+  async receipts(volunteer: string, afterSeq: number, limit: number): Promise<LedgerEntry[]> {
+    return ledgerReceipts(this.sql, volunteer, afterSeq, limit);
+  }
+
+  async audit(): Promise<StoreAudit> {
+    return audit(this.sql);
+  }
+}

@@ -1,0 +1,72 @@
+// The SQL-level port between the store's stages and a database. The stages (scheduler,
+// validation, expiry, ledger, views) are written once against it in SQL that SQLite and
+// PostgreSQL both accept; each backend supplies only the connection, the transactions and the
+// locking. Portable SQL here means: `?` placeholders, quoted camelCase aliases, COUNT(*) FILTER
+// instead of SUM(boolean), ON CONFLICT DO NOTHING, integers 0/1 for flags.
+
+export type SqlParam = string | number | bigint | Buffer | Uint8Array | null;
+
+export interface SqlRunner {
+  all<T>(sql: string, params?: readonly SqlParam[]): Promise<T[]>;
+  get<T>(sql: string, params?: readonly SqlParam[]): Promise<T | undefined>;
+  /** Runs a statement; resolves to the number of rows it changed. */
+  run(sql: string, params?: readonly SqlParam[]): Promise<number>;
+}
+
+export interface SqlTx extends SqlRunner {
+  /** Locks the selected rows of `alias` until commit, skipping rows another transaction holds. */
+  skipLocked(alias: string): string;
+  /** Locks the selected rows until commit, waiting for another transaction holding them. */
+  readonly forUpdate: string;
+}
+
+export interface TransactionOptions {
+  /**
+   * `ledger`: the transaction appends to the credit ledger, whose appends must form one chain
+   * across every process; such transactions are serialised with each other.
+   */
+  lock?: 'ledger';
+}
+
+export interface SqlBackend extends SqlRunner {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Runs `fn` as one transaction, retried from the start when the database asks (deadlock, conflict). */
+  transaction<T>(fn: (tx: SqlTx) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * Runs `fn` in a transaction only if no other process is running a job of this name now, for
+   * background sweeps that every process runs; resolves to undefined when it was skipped.
+   */
+  sweep<T>(name: string, fn: (tx: SqlTx) => Promise<T>): Promise<T | undefined>;
+  /** Runs `fn` (not itself a transaction) while holding a lock of this name across processes. */
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Stable 31-bit keys for named locks (PostgreSQL advisory locks take integers). */
+export function lockKey(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  return (h >>> 1) | 0x40000000;
+}
+
+/** Rows per INSERT … VALUES statement: well under both databases' parameter limits. */
+const INSERT_CHUNK_PARAMS = 8000;
+
+/** Inserts rows with multi-row VALUES statements, a bounded number of statements per call. */
+export async function insertRows(
+  db: SqlRunner,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly SqlParam[])[],
+  suffix = '',
+): Promise<number> {
+  const perStatement = Math.max(1, Math.floor(INSERT_CHUNK_PARAMS / columns.length));
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  let changed = 0;
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const chunk = rows.slice(start, start + perStatement);
+    const sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')} ${suffix}`;
+    changed += await db.run(sql, chunk.flat());
+  }
+  return changed;
+}
