@@ -98,3 +98,24 @@ export async function openTestStore(
     },
   };
 }
+
+export interface SuiteDatabase {
+  /** For startServer / `--database-url`: undefined on SQLite, where the data dir holds the store. */
+  databaseUrl: string | undefined;
+  /** CLI flags that point a command at the same store as the server. */
+  storeFlags(dataDir: string): string[];
+  drop(): Promise<void>;
+}
+
+/** Where a suite's server keeps its store: a fresh PostgreSQL database, or SQLite in the data dir. */
+export async function suiteDatabase(label: string): Promise<SuiteDatabase> {
+  if (suiteBackend === 'sqlite') {
+    return { databaseUrl: undefined, storeFlags: (dataDir) => ['--data-dir', dataDir], drop: async () => {} };
+  }
+  const database = await createTestDatabase(label);
+  return {
+    databaseUrl: database.url,
+    storeFlags: () => ['--database-url', database.url],
+    drop: () => database.drop(),
+  };
+}

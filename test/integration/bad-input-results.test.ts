@@ -49,11 +49,11 @@ describe('returning results', () => {
 
   /** Volunteer `i` POSTs one result that must be acked as rejected with `code`, writing nothing. */
   async function rejectedAck(i: number, item: { lease: string; output: string }, code: string): Promise<void> {
-    const before = snapshot();
+    const before = await snapshot();
     const reply = await submit(i, [item]);
     expect(reply.status, reply.text).toBe(200);
     expect(reply.body.acks).toEqual([{ lease: item.lease, outcome: 'rejected', code, message: expect.any(String) }]);
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
   }
 
   it('acks an unknown lease as rejected SC_LEASE_UNKNOWN (POST /results) and 404 (PUT)', async () => {
@@ -162,11 +162,11 @@ describe('returning results', () => {
     expect((await submit(0, [{ lease: mine, output: b64('"zero"') }])).body.acks).toEqual([
       { lease: mine, outcome: 'accepted' },
     ]);
-    let before = snapshot();
+    let before = await snapshot();
     expect((await submit(0, [{ lease: mine, output: b64('"zero"') }])).body.acks).toEqual([
       { lease: mine, outcome: 'duplicate' },
     ]);
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
 
     // the second replica agrees: the unit is validated and both volunteers are credited once
     expect((await submit(1, [{ lease: theirs, output: b64('"zero"') }])).body.acks).toEqual([
@@ -174,14 +174,14 @@ describe('returning results', () => {
     ]);
     expect([await credit(0), await credit(1)]).toEqual([5, 5]);
 
-    before = snapshot();
+    before = await snapshot();
     expect((await submit(0, [{ lease: mine, output: b64('"zero"') }])).body.acks).toEqual([
       { lease: mine, outcome: 'duplicate' },
     ]);
     const again = await put(1, theirs, { output: b64('"zero"') });
     expect(again.status, again.text).toBe(200);
     expect(again.body).toEqual({ lease: theirs, outcome: 'duplicate' });
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
     expect([await credit(0), await credit(1)]).toEqual([5, 5]);
   });
 
@@ -204,11 +204,11 @@ describe('returning results', () => {
   it('treats a returned kernel error the same way: same error is a duplicate, another one supersedes', async () => {
     const lease = leases[0]![1]!;
     expect((await put(0, lease, { error: 'unreachable executed' })).body).toEqual({ lease, outcome: 'accepted' });
-    const before = snapshot();
+    const before = await snapshot();
     expect((await submit(0, [{ lease, error: 'unreachable executed' }])).body.acks).toEqual([
       { lease, outcome: 'duplicate' },
     ]);
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
     await refused(
       { method: 'PUT', url: `${API}/leases/${lease}/result`, headers: vol(0), payload: { error: 'out of memory' } },
       409,

@@ -71,10 +71,10 @@ function expectOneLineFailure(run: Run, message?: RegExp): void {
 
 /** Runs a CLI invocation that must fail in one line and leave the server untouched. */
 async function fails(args: string[], message?: RegExp, env: Record<string, string> = {}): Promise<Run> {
-  const before = snapshot();
+  const before = await snapshot();
   const run = await cli(args, env);
   expectOneLineFailure(run, message);
-  expect(snapshot()).toEqual(before);
+  expect(await snapshot()).toEqual(before);
   return run;
 }
 
@@ -290,13 +290,13 @@ describe('sparecycles --help', () => {
 
   for (const [command, options] of commands) {
     it(`${['sparecycles', ...command].join(' ')} --help exits 0 and lists ${options.length} options/commands`, async () => {
-      const before = snapshot();
+      const before = await snapshot();
       const run = await cli([...command, '--help']);
       expect(run.status, JSON.stringify(run)).toBe(0);
       expect(run.stderr).toBe('');
       expect(run.stdout).toContain(`Usage: ${['sparecycles', ...command].join(' ')}`);
       for (const option of options) expect(run.stdout, `mentions ${option}`).toMatch(new RegExp(`(^|\\s)${option}\\b`));
-      expect(snapshot()).toEqual(before);
+      expect(await snapshot()).toEqual(before);
     });
   }
 });

@@ -8,23 +8,27 @@ import type { ResultLine } from '../../src/protocol/api.js';
 import { mandelbrotReference, type MandelbrotInput } from '../../src/kernels/mandelbrot/reference.js';
 import { primesReference, type PrimesInput } from '../../src/kernels/primes/reference.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
+import { suiteDatabase, type SuiteDatabase } from '../helpers/backends.js';
 import { assertBuilt, cli, cliJson } from '../helpers/cli.js';
 
 let server: RunningServer;
 let dir: string;
 let env: Record<string, string>;
+let database: SuiteDatabase;
 
 beforeAll(async () => {
   assertBuilt();
   dir = mkdtempSync(join(tmpdir(), 'sc-integration-'));
-  server = await startServer({ port: 0, dataDir: join(dir, 'data'), logger: false });
-  const { token } = await cliJson<{ token: string }>(['token', 'create', '--data-dir', join(dir, 'data')]);
+  database = await suiteDatabase('publish');
+  server = await startServer({ port: 0, dataDir: join(dir, 'data'), databaseUrl: database.databaseUrl, logger: false });
+  const { token } = await cliJson<{ token: string }>(['token', 'create', ...database.storeFlags(join(dir, 'data'))]);
   expect(token).toMatch(/^scp_/);
   env = { SPARECYCLES_TOKEN: token, SPARECYCLES_SERVER: server.url };
 });
 
 afterAll(async () => {
   await server?.close();
+  await database?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -8,16 +8,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchStatus, ResultLine } from '../../src/protocol/api.js';
 import { createPublisherToken } from '../../src/server/auth.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
+import { suiteDatabase, type SuiteDatabase } from '../helpers/backends.js';
 import { colluder, honest, randomWrong, SimVolunteer, type Behaviour } from '../helpers/sim-volunteer.js';
 
 let server: RunningServer;
 let dir: string;
 let token: string;
 let kernel: string;
+let database: SuiteDatabase;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sc-swarm-'));
-  server = await startServer({ port: 0, dataDir: dir, logger: false });
+  database = await suiteDatabase('swarm');
+  server = await startServer({ port: 0, dataDir: dir, databaseUrl: database.databaseUrl, logger: false });
   token = await createPublisherToken(server.store, Date.now());
   const response = await api('POST', '/kernels', readFileSync('dist/test-kernels/echo.wasm'), 'application/wasm');
   kernel = ((await response.json()) as { hash: string }).hash;
@@ -25,6 +28,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
+  await database?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 

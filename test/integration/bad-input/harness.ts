@@ -5,7 +5,8 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { buildApp } from '../../../src/server/app.js';
 import { createPublisherToken } from '../../../src/server/auth.js';
-import { SqliteStore } from '../../../src/server/store/sqlite/sqlite-store.js';
+import type { SqlStore } from '../../../src/server/store/sql-store.js';
+import { openTestStore, suiteBackend, type TestStore } from '../../helpers/backends.js';
 import { tinyKernel } from '../../helpers/tiny-kernel.js';
 import { keyPair, signBody, type KeyPair } from '../../helpers/volunteer-keys.js';
 import { storeSnapshot } from '../../helpers/store-snapshot.js';
@@ -24,7 +25,8 @@ export const fixture = {
   volunteers: [] as { id: string; secret: string; key: KeyPair['key'] }[],
 };
 
-let store: SqliteStore;
+let store: SqlStore;
+let testStore: TestStore | undefined;
 let app: FastifyInstance;
 
 /** Every status code any request in this file received. */
@@ -95,10 +97,10 @@ export async function refused(
   code: string,
   message?: RegExp | string,
 ): Promise<Reply> {
-  const before = snapshot();
+  const before = await snapshot();
   const reply = await send(options);
   expectError(reply, status, code, message);
-  expect(snapshot()).toEqual(before);
+  expect(await snapshot()).toEqual(before);
   return reply;
 }
 
@@ -111,7 +113,8 @@ export function expectNoServerErrors(atLeast: number): void {
 /** Starts the server in beforeAll and stops it in afterAll. */
 export function useServer(): void {
   beforeAll(async () => {
-    store = new SqliteStore(':memory:');
+    testStore = await openTestStore(suiteBackend, { label: 'badinput' });
+    store = testStore.store;
     app = await buildApp({ store });
     fixture.tokenA = await createPublisherToken(store, Date.now());
     fixture.tokenB = await createPublisherToken(store, Date.now());
@@ -142,6 +145,6 @@ export function useServer(): void {
 
   afterAll(async () => {
     await app?.close();
-    await store?.close();
+    await testStore?.close();
   });
 }
