@@ -10,9 +10,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadOrCreateServerKey } from '../../src/server/ledger.js';
-import { DB_FILE } from '../../src/server/paths.js';
-import { SqliteStore } from '../../src/server/store/sqlite/sqlite-store.js';
+import { openStore } from '../../src/server/store/open-store.js';
+import { suiteDatabase } from '../helpers/backends.js';
 import { assertBuilt, cli, cliJson } from '../helpers/cli.js';
 import { honest, vanishing } from '../helpers/sim-volunteer.js';
 import { inspectDatabase } from './chaos/database-checks.js';
@@ -41,7 +40,9 @@ const REPLAY_AFTER_MS: [number, number] = [0, 1500];
 const GIVE_UP_MS = 150_000;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sc-chaos-'));
-const server = new ServerProcess(dataDir);
+// SQLite in the data dir, or (SC_TEST_STORE=postgres) a PostgreSQL database of this test's own.
+const database = await suiteDatabase('chaos');
+const server = new ServerProcess(dataDir, database.databaseUrl ? ['--database-url', database.databaseUrl] : []);
 const swarm = new Swarm(server, {
   leaseMax: LEASE_MAX,
   computeMs: COMPUTE_MS,
@@ -52,6 +53,7 @@ const swarm = new Swarm(server, {
 afterAll(async () => {
   swarm.halt();
   await server.stop();
+  await database.drop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -80,7 +82,7 @@ describe('chaos: SIGKILL the server again and again while volunteers work', () =
     const started = Date.now();
     await server.start();
 
-    const { token } = await cliJson<{ token: string }>(['token', 'create', '--data-dir', dataDir]);
+    const { token } = await cliJson<{ token: string }>(['token', 'create', ...database.storeFlags(dataDir)]);
     const project = await publisher<{ id: string }>(token, 'POST', '/projects', { name: 'Chaos' });
     const kernel = await publisher<{ hash: string }>(
       token,
@@ -170,18 +172,17 @@ describe('chaos: SIGKILL the server again and again while volunteers work', () =
     // The last kill: the database is opened after a crash, as a restart would.
     await server.kill();
 
-    const store = new SqliteStore(join(dataDir, DB_FILE), { key: loadOrCreateServerKey(dataDir) });
+    const store = await openStore({ dataDir, databaseUrl: database.databaseUrl });
     const audit = await store.audit();
-    await store.close();
-
-    const { lost, leaseRows, returnedRows, wrongCanonical, valid, net, volunteerMismatch } = inspectDatabase(
-      join(dataDir, DB_FILE),
+    const { lost, leaseRows, returnedRows, wrongCanonical, valid, net, volunteerMismatch } = await inspectDatabase(
+      store.sql,
       batch,
       swarm.acked,
       CREDIT,
     );
+    await store.close();
 
-    const verify = await cli(['ledger', 'verify', '--data-dir', dataDir, '--json']);
+    const verify = await cli(['ledger', 'verify', ...database.storeFlags(dataDir), '--json']);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const { stats, problems, serverErrors } = swarm;
     console.log(

@@ -6,7 +6,7 @@ import type { LedgerEntry, ServerKey } from '../ledger.js';
 import { decideUnit, type QuorumDecider } from '../validator.js';
 import { LedgerAppender, ledgerEntries, ledgerReceipts } from './ledger-log.js';
 import { leaseUnits } from './scheduler.js';
-import { insertRows, type SqlBackend, type SqlParam } from './sql.js';
+import { insertRows, storableText, type SqlBackend, type SqlParam } from './sql.js';
 import type {
   BatchRow,
   BatchStats,
@@ -93,7 +93,14 @@ export class SqlStore implements Store {
         id = `${preferredId}-${n}`;
       await tx.run(
         'INSERT INTO projects (id, name, description, owner, public_results, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-        [id, project.name, project.description, project.owner, project.publicResults ? 1 : 0, project.createdAt],
+        [
+          id,
+          storableText(project.name),
+          storableText(project.description),
+          project.owner,
+          project.publicResults ? 1 : 0,
+          project.createdAt,
+        ],
       );
       return id;
     });
@@ -256,7 +263,7 @@ export class SqlStore implements Store {
   async registerVolunteer(volunteer: VolunteerRow, secretHash: string, now: number): Promise<void> {
     await this.sql.run(
       'INSERT INTO volunteers (id, secret_hash, name, site, public_key, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      [volunteer.id, secretHash, volunteer.name, volunteer.site, volunteer.publicKey, now],
+      [volunteer.id, secretHash, storableText(volunteer.name), volunteer.site, volunteer.publicKey, now],
     );
   }
 
@@ -291,7 +298,7 @@ export class SqlStore implements Store {
   async createSite(site: SiteRow, now: number): Promise<void> {
     await this.sql.run('INSERT INTO sites (key, name, origins, created_at) VALUES (?, ?, ?, ?)', [
       site.key,
-      site.name,
+      storableText(site.name),
       JSON.stringify(site.origins),
       now,
     ]);

@@ -42,6 +42,12 @@ export interface SqlBackend extends SqlRunner {
   close(): Promise<void>;
 }
 
+/**
+ * Text as every backend can keep it: PostgreSQL refuses U+0000 in text, so it becomes U+FFFD
+ * (the replacement character) on both backends alike, before it is stored or compared.
+ */
+export const storableText = (text: string) => (text.includes('\u0000') ? text.replaceAll('\u0000', '\ufffd') : text);
+
 /** Stable 31-bit keys for named locks (PostgreSQL advisory locks take integers). */
 export function lockKey(name: string): number {
   let h = 0x811c9dc5;

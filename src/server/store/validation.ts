@@ -6,7 +6,7 @@ import type { SubmitAck } from '../../protocol/api.js';
 import { isProven, type Standing } from '../trust.js';
 import { compareFor, type QuorumDecider, type ReturnedResult } from '../validator.js';
 import type { LedgerAppender } from './ledger-log.js';
-import type { SqlTx } from './sql.js';
+import { storableText, type SqlTx } from './sql.js';
 import type { SubmittedResult } from './store.js';
 
 export interface BatchPolicyRow {
@@ -58,8 +58,9 @@ export class Validation {
     private readonly policies: PolicyCache,
   ) {}
 
-  async submit(volunteer: string, result: SubmittedResult, now: number): Promise<SubmitAck> {
+  async submit(volunteer: string, submitted: SubmittedResult, now: number): Promise<SubmitAck> {
     const tx = this.tx;
+    const result = submitted.error === undefined ? submitted : { ...submitted, error: storableText(submitted.error) };
     const lease = await tx.get<LeaseRecord>(
       `SELECT id, unit, volunteer, state, outcome, output, error FROM leases WHERE id = ? ${tx.forUpdate}`,
       [result.lease],

@@ -28,7 +28,11 @@ export class ServerProcess {
   /** Exits the test did not cause (anything here fails the test). */
   readonly unexpectedExits: string[] = [];
 
-  constructor(private readonly dataDir: string) {
+  /** `storeFlags`: where the server keeps its store besides the data dir (e.g. `--database-url URL`). */
+  constructor(
+    private readonly dataDir: string,
+    private readonly storeFlags: string[] = [],
+  ) {
     // If the worker dies without running afterAll, do not leave the server behind.
     process.once('exit', () => {
       this.server?.kill('SIGKILL');
@@ -43,7 +47,7 @@ export class ServerProcess {
   /** Starts `sparecycles serve` and waits until it listens; retries a start that dies early. */
   async start(): Promise<void> {
     if (this.port === 0) this.port = await freePort();
-    const args = [CLI, 'serve', '--port', String(this.port), '--data-dir', this.dataDir, '--quiet'];
+    const args = [CLI, 'serve', '--port', String(this.port), '--data-dir', this.dataDir, ...this.storeFlags, '--quiet'];
     for (let attempt = 1; ; attempt++) {
       if (this.stopped) throw new Error('the test is over: not starting the server again');
       const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });

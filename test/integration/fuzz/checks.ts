@@ -97,22 +97,22 @@ export function isRefusal(req: Req, reply: Reply): boolean {
 }
 
 /** Checks that nothing was written since `mark`, nor (if a digest was taken before) changed. */
-export function checkNothingWritten(
+export async function checkNothingWritten(
   req: Req,
   reply: Reply,
   writes: WriteLog,
   mark: string,
   digestBefore: string | undefined,
-): void {
+): Promise<void> {
   const answer = answerOf(reply);
-  if (writes.mark() !== mark) {
-    const wrote = writes.since(mark);
+  if ((await writes.mark()) !== mark) {
+    const wrote = await writes.since(mark);
     problem(
       'partialWrite',
       `${describeReq(req)} ${answer} wrote: ${wrote}`,
       classOf(req, reply.status, wrote.replace(/\d+/g, 'N')),
     );
-  } else if (digestBefore !== undefined && writes.digest() !== digestBefore) {
+  } else if (digestBefore !== undefined && (await writes.digest()) !== digestBefore) {
     problem(
       'partialWrite',
       `${describeReq(req)} ${answer} changed table contents (digest differs)`,

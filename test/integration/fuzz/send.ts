@@ -30,8 +30,8 @@ export async function fire(req: Req, checkWrites: boolean): Promise<Reply | unde
   traffic.recent.push(describeReq(req));
   if (traffic.recent.length > 8) traffic.recent.shift();
   const { writes } = harness;
-  const mark = checkWrites ? writes.mark() : '';
-  const before = checkWrites && checkRandom() < DIGEST_RATE ? writes.digest() : undefined;
+  const mark = checkWrites ? await writes.mark() : '';
+  const before = checkWrites && checkRandom() < DIGEST_RATE ? await writes.digest() : undefined;
   const started = performance.now();
   let response;
   try {
@@ -47,7 +47,7 @@ export async function fire(req: Req, checkWrites: boolean): Promise<Reply | unde
   if (checkWrites && isRefusal(req, reply)) {
     traffic.writeChecks++;
     if (before !== undefined) traffic.digestChecks++;
-    checkNothingWritten(req, reply, writes, mark, before);
+    await checkNothingWritten(req, reply, writes, mark, before);
   }
   learn(req, reply);
   req.after?.(reply);

@@ -5,7 +5,7 @@
 // servers raced for) is run again from the start.
 import pg from 'pg';
 import { latestVersion, pendingMigrations, SchemaError } from '../migrations.js';
-import { lockKey, type SqlBackend, type SqlParam, type SqlTx, type TransactionOptions } from '../sql.js';
+import { lockKey, storableText, type SqlBackend, type SqlParam, type SqlTx, type TransactionOptions } from '../sql.js';
 import { POSTGRES_BASELINE, POSTGRES_MIGRATIONS } from './schema.js';
 
 const LEDGER_LOCK = lockKey('sparecycles:ledger');
@@ -49,8 +49,12 @@ export function toPositional(sql: string): string {
   return out;
 }
 
+// PostgreSQL text cannot hold U+0000: a key looked up with one matches nothing, as in SQLite,
+// and text the store keeps was made storable already (storableText).
 const values = (params: readonly SqlParam[]) =>
-  params.map((p) => (p instanceof Uint8Array && !Buffer.isBuffer(p) ? Buffer.from(p) : p));
+  params.map((p) =>
+    typeof p === 'string' ? storableText(p) : p instanceof Uint8Array && !Buffer.isBuffer(p) ? Buffer.from(p) : p,
+  );
 
 interface Queryable {
   query(text: string, values?: unknown[]): Promise<pg.QueryResult>;
