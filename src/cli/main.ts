@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { registerKernel } from './commands/kernel.js';
 import { registerLedger } from './commands/ledger.js';
+import { registerMigrate } from './commands/migrate.js';
 import { registerSite } from './commands/site.js';
 import { registerProject } from './commands/project.js';
 import { registerPublish } from './commands/publish.js';
@@ -30,6 +31,7 @@ registerResults(program);
 registerVolunteer(program);
 registerLedger(program);
 registerSite(program);
+registerMigrate(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,10 +1,12 @@
 // `sparecycles ledger verify`: checks the credit ledger's hash chain and every signature, from
-// the server's data dir (read-only, the server may keep running) or from a server over HTTP.
+// the server's data dir or PostgreSQL database (read-only, the server may keep running) or from a
+// server over HTTP.
 import { existsSync, readFileSync } from 'node:fs';
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Command } from 'commander';
+import pg from 'pg';
 import { API_PREFIX } from '../../protocol/api.js';
 import {
   GENESIS_HASH,
@@ -15,6 +17,9 @@ import {
   type LedgerProblem,
 } from '../../server/ledger.js';
 import { DB_FILE } from '../../server/paths.js';
+import { databaseUrlFrom } from '../../server/store/open-store.js';
+import { redactUrl } from '../../server/store/postgres/pg-backend.js';
+import { LEDGER_KEY_SETTING } from '../../server/store/postgres/pg-store.js';
 import { normaliseServer } from '../api-client.js';
 import { action, CliError } from '../cli-error.js';
 import { printJson } from '../options.js';
@@ -29,7 +34,7 @@ interface LedgerSource {
   key: KeyObject;
   total?: number;
   pages(): AsyncIterable<LedgerEntry[]>;
-  close(): void;
+  close(): void | Promise<void>;
 }
 
 type Outcome = { ok: true; count: number; head: string } | { ok: false; count: number; first: LedgerProblem };
@@ -73,8 +78,67 @@ function openDataDir(dataDir: string): LedgerSource {
         after = rows[rows.length - 1]!.seq;
       }
     },
-    close: () => db.close(),
+    close: () => {
+      db.close();
+    },
   };
+}
+
+/** The ledger in a PostgreSQL store, read in a read-only session with the key from its settings. */
+async function openDatabase(url: string): Promise<LedgerSource> {
+  const where = redactUrl(url);
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new CliError(`cannot connect to PostgreSQL at ${where} (${(err as Error).message})`);
+  }
+  try {
+    await client.query('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY');
+    const { rows: tables } = await client.query<{ ledger: string | null; settings: string | null }>(
+      `SELECT to_regclass('credit_ledger') AS ledger, to_regclass('settings') AS settings`,
+    );
+    if (!tables[0]!.ledger || !tables[0]!.settings)
+      throw new CliError(
+        `${where} has no Spare Cycles store (no credit_ledger or settings table); start a server on it once`,
+      );
+    const { rows } = await client.query<{ value: string }>('SELECT value FROM settings WHERE name = $1', [
+      LEDGER_KEY_SETTING,
+    ]);
+    if (rows.length === 0)
+      throw new CliError(`${where} holds no ledger key (settings ${LEDGER_KEY_SETTING}); the ledger cannot be checked`);
+    let key: KeyObject;
+    try {
+      key = createPublicKey(createPrivateKey(rows[0]!.value));
+    } catch (err) {
+      throw new CliError(`the ledger key in ${where} is not a usable private key (${(err as Error).message})`);
+    }
+    const total = Number((await client.query('SELECT COUNT(*) AS n FROM credit_ledger')).rows[0].n);
+    return {
+      key,
+      total,
+      async *pages() {
+        let after = 0;
+        for (;;) {
+          const { rows: page } = await client.query(
+            `SELECT seq, kind, volunteer, unit, lease, amount, "at", prev_hash AS "prevHash", hash, signature
+             FROM credit_ledger WHERE seq > $1 ORDER BY seq LIMIT $2`,
+            [after, PAGE],
+          );
+          if (page.length === 0) return;
+          // BIGINT arrives as text; every seq and time fits a double exactly.
+          const entries = page.map((row) => ({ ...row, seq: Number(row.seq), at: Number(row.at) }) as LedgerEntry);
+          yield entries;
+          after = entries[entries.length - 1]!.seq;
+        }
+      },
+      close: () => client.end(),
+    };
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    if (err instanceof CliError) throw err;
+    throw new CliError(`cannot read the ledger in ${where} (${(err as Error).message})`);
+  }
 }
 
 async function getJson<T>(url: string): Promise<T> {
@@ -154,6 +218,7 @@ async function verifySource(source: LedgerSource): Promise<Outcome> {
 
 interface VerifyOptions {
   dataDir?: string;
+  databaseUrl?: string;
   server?: string;
   json?: boolean;
 }
@@ -164,20 +229,25 @@ export function registerLedger(program: Command): void {
     .command('verify')
     .description('check the whole ledger: seq order, hash chain and every Ed25519 signature')
     .option('--data-dir <dir>', "read the server's data dir directly (default: $DATA_DIR or ./data)")
+    .option('--database-url <url>', "read the server's PostgreSQL database directly (env DATABASE_URL)")
     .option('--server <url>', 'fetch the ledger and key from a running server instead')
     .option('--json', 'print exactly one JSON object on stdout')
     .action(
       action(async (options: VerifyOptions) => {
-        if (options.dataDir !== undefined && options.server !== undefined)
-          throw new CliError('pass either --data-dir or --server, not both');
+        const given = [options.dataDir, options.databaseUrl, options.server].filter((o) => o !== undefined);
+        if (given.length > 1) throw new CliError('pass one of --data-dir, --database-url or --server');
+        // DATABASE_URL stands in for --database-url only when no source is named.
+        const databaseUrl = databaseUrlFrom(options.databaseUrl, given.length === 0 ? process.env.DATABASE_URL : '');
         const source = options.server
           ? await openServer(options.server)
-          : openDataDir(options.dataDir ?? process.env.DATA_DIR ?? './data');
+          : databaseUrl
+            ? await openDatabase(databaseUrl)
+            : openDataDir(options.dataDir ?? process.env.DATA_DIR ?? './data');
         let outcome: Outcome;
         try {
           outcome = await verifySource(source);
         } finally {
-          source.close();
+          await source.close();
         }
         if (outcome.ok) {
           if (options.json) printJson({ ok: true, entries: outcome.count, head: outcome.head });
