@@ -235,6 +235,8 @@ export function registerLedger(program: Command): void {
     .action(
       action(async (options: VerifyOptions) => {
         const given = [options.dataDir, options.databaseUrl, options.server].filter((o) => o !== undefined);
+        if (options.dataDir !== undefined && options.server !== undefined)
+          throw new CliError('pass either --data-dir or --server, not both');
         if (given.length > 1) throw new CliError('pass one of --data-dir, --database-url or --server');
         // DATABASE_URL stands in for --database-url only when no source is named.
         const databaseUrl = databaseUrlFrom(options.databaseUrl, given.length === 0 ? process.env.DATABASE_URL : '');
