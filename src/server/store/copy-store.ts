@@ -263,37 +263,46 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopySu
       ) as Record<CopiedTable, number>;
       const total = Object.values(counts).reduce((a, b) => a + b, 0);
       options.onProgress?.(0, total);
-      const tables = await target.transaction(async (tx) => {
-        // No server may start writing into the target while it is filled.
-        await tx.run(`LOCK TABLE ${COPIED_TABLES.join(', ')} IN EXCLUSIVE MODE`);
-        for (const table of COPIED_TABLES) {
-          if (await tx.get(`SELECT 1 AS x FROM ${table} LIMIT 1`)) throw notEmpty(options.to, table);
-        }
-        let done = 0;
-        const copied = {} as Record<CopiedTable, number>;
-        for (const table of COPIED_TABLES) {
-          // The key moves to its own settings row below; SQLite's settings never sign anything.
-          const skip =
-            table === 'settings' ? (row: Record<string, unknown>) => row.name === LEDGER_KEY_SETTING : () => false;
-          copied[table] = await copyTable(db, tx, table, skip, (rows) => {
-            done += rows;
-            options.onProgress?.(done, total);
-          });
-        }
-        if (key.pem !== undefined) {
-          await tx.run('INSERT INTO settings (name, value) VALUES (?, ?)', [LEDGER_KEY_SETTING, key.pem]);
-          copied.settings++;
-        }
-        // Ids were copied as they were: new units must be numbered after them.
-        await tx.run(
-          `SELECT setval(pg_get_serial_sequence('units', 'id'), COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM units`,
-        );
-        for (const table of COPIED_TABLES) {
-          const { n } = (await tx.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))!;
-          if (n !== copied[table]) throw new Error(`${table}: ${copied[table]} rows copied but ${n} arrived`);
-        }
-        return copied;
-      });
+      let stage = 'the checks';
+      const tables = await target
+        .transaction(async (tx) => {
+          // No server may start writing into the target while it is filled.
+          await tx.run(`LOCK TABLE ${COPIED_TABLES.join(', ')} IN EXCLUSIVE MODE`);
+          for (const table of COPIED_TABLES) {
+            if (await tx.get(`SELECT 1 AS x FROM ${table} LIMIT 1`)) throw notEmpty(options.to, table);
+          }
+          let done = 0;
+          const copied = {} as Record<CopiedTable, number>;
+          for (const table of COPIED_TABLES) {
+            stage = table;
+            // The key moves to its own settings row below; SQLite's settings never sign anything.
+            const skip =
+              table === 'settings' ? (row: Record<string, unknown>) => row.name === LEDGER_KEY_SETTING : () => false;
+            copied[table] = await copyTable(db, tx, table, skip, (rows) => {
+              done += rows;
+              options.onProgress?.(done, total);
+            });
+          }
+          stage = 'the ledger key and the units id';
+          if (key.pem !== undefined) {
+            await tx.run('INSERT INTO settings (name, value) VALUES (?, ?)', [LEDGER_KEY_SETTING, key.pem]);
+            copied.settings++;
+          }
+          // Ids were copied as they were: new units must be numbered after them.
+          await tx.run(
+            `SELECT setval(pg_get_serial_sequence('units', 'id'), COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM units`,
+          );
+          for (const table of COPIED_TABLES) {
+            const { n } = (await tx.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))!;
+            if (n !== copied[table]) throw new Error(`${table}: ${copied[table]} rows copied but ${n} arrived`);
+          }
+          return copied;
+        })
+        .catch((err: Error) => {
+          if (err instanceof CopyRefused) throw err;
+          const where = redactUrl(options.to);
+          throw new Error(`copying ${stage} into ${where} failed, so nothing was written (${err.message})`);
+        });
       const rows = Object.values(tables).reduce((a, b) => a + b, 0);
       return { from: source.file, to: redactUrl(options.to), tables, rows, ledgerKey: key.from };
     } finally {
