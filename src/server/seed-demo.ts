@@ -1,7 +1,7 @@
 // Seeds the demo projects on a fresh data dir, so a newcomer who clicks Start sees real units
 // computed, validated and credited. Idempotent: a project that exists is left alone.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { jsonToBytes } from '../protocol/encoding.js';
@@ -84,6 +84,7 @@ async function demoToken(store: Store, dataDir: string, now: number): Promise<st
     await store.putSetting(DEMO_TOKEN_SETTING, token);
   }
   if (!existsSync(file) || readFileSync(file, 'utf8').trim() !== token) {
+    mkdirSync(dataDir, { recursive: true });
     await writeFile(file, token + '\n', { mode: 0o600 });
   }
   return token!;
