@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 export function startServerProcess(
   dataDir: string,
   nodeArgs: string[] = [],
+  serveArgs: string[] = [],
 ): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [
@@ -15,6 +16,7 @@ export function startServerProcess(
       '0',
       '--data-dir',
       dataDir,
+      ...serveArgs,
       '--quiet',
     ]);
     let stderr = '';
