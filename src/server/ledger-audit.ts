@@ -42,14 +42,17 @@ const headName = (h: StoredHead) => ({ head: h.seq, size: h.size });
 /** The heads' own checks: signatures, order, forks and consistency proofs. */
 async function auditHeads(heads: StoredHead[], key: KeyObject, tree: TreeSource): Promise<AuditProblem | undefined> {
   let before: StoredHead | undefined;
+  const seen = new Map<number, StoredHead>();
   for (const head of heads) {
     const bad = treeHeadProblem(head, key);
     if (bad) return { ...headName(head), reason: bad };
+    const same = seen.get(head.size);
+    if (same && same.rootHash !== head.rootHash)
+      return { ...headName(head), reason: `forked: head ${same.seq} has the same size with another root` };
+    seen.set(head.size, head);
     if (before) {
       if (head.size < before.size)
         return { ...headName(head), reason: `size ${head.size} is smaller than head ${before.seq}'s ${before.size}` };
-      if (head.size === before.size && head.rootHash !== before.rootHash)
-        return { ...headName(head), reason: `forked: head ${before.seq} has the same size with another root` };
       if (before.size > 0 && head.size > before.size) {
         const spans = consistencySpans(before.size, head.size);
         const nodes = await tree.nodes(nodesFor(spans));
