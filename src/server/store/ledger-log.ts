@@ -64,17 +64,27 @@ export class LedgerAppender {
   }
 
   /**
-   * Signs one head over the whole tree if this transaction appended, or if the newest head does
-   * not cover every entry (a ledger from before schema 5, or a head lost some other way); call
-   * it last in the transaction. Resolves to the head written, if any.
+   * Signs one head over the whole tree if this transaction appended; call it last in the
+   * transaction. Resolves to the head written, if any.
    */
   async seal(at: number): Promise<TreeHead | undefined> {
-    const tip = this.tip ?? (await this.open());
-    if (this.appended === 0) {
-      const newest = await latestHead(this.tx);
-      if (newest && newest.size === tip.frontier.size) return undefined;
-    }
-    const head = signTreeHead(tip.frontier.size, tip.frontier.root(), at, this.key);
+    if (this.appended === 0 || !this.tip) return undefined;
+    return this.writeHead(this.tip.frontier, at);
+  }
+
+  /**
+   * Signs a head if the newest one does not cover every entry: a ledger from before schema 5
+   * (the tree is then built over every entry first) or a head lost some other way.
+   */
+  async sealMissing(at: number): Promise<TreeHead | undefined> {
+    const { frontier } = this.tip ?? (await this.open());
+    const newest = await latestHead(this.tx);
+    if (newest ? newest.size === frontier.size : frontier.size === 0) return undefined;
+    return this.writeHead(frontier, at);
+  }
+
+  private async writeHead(frontier: Frontier, at: number): Promise<TreeHead> {
+    const head = signTreeHead(frontier.size, frontier.root(), at, this.key);
     await this.tx.run('INSERT INTO ledger_heads (size, root_hash, "at", signature) VALUES (?, ?, ?, ?)', [
       head.size,
       head.rootHash,

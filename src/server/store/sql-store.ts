@@ -389,7 +389,7 @@ export class SqlStore implements Store {
    * over every existing entry) or if a head was ever lost. Run once at start-up.
    */
   async sealLedger(now: number): Promise<boolean> {
-    return this.sql.transaction(async (tx) => (await new LedgerAppender(tx, this.key).seal(now)) !== undefined, {
+    return this.sql.transaction(async (tx) => (await new LedgerAppender(tx, this.key).sealMissing(now)) !== undefined, {
       lock: 'ledger',
     });
   }
