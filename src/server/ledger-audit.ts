@@ -104,6 +104,15 @@ export async function auditLedger(
     const good = chain.ok ? entries : entries.slice(0, chain.count);
     const leaves = tree ? await tree.nodes(good.map((e) => ({ level: 0, idx: e.seq - 1 }))) : new Map<string, Hash>();
     for (const entry of good) {
+      if (entry.signature === '' && !tree)
+        return {
+          ok: false,
+          count,
+          first: {
+            entry: entry.seq,
+            reason: 'unsigned (schema 5) and this source gives no tree heads; check with --data-dir or --database-url',
+          },
+        };
       if (entry.signature === '' && entry.seq > covered)
         return { ok: false, count, first: { entry: entry.seq, reason: 'covered by no signed tree head' } };
       const leaf = entryLeafHash(entry);
