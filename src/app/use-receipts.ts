@@ -1,7 +1,7 @@
 // The volunteer's receipts, kept current: loaded once an identity is known in this session and
 // topped up (only the new ones) whenever the server reports more credit.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { fetchReceipts, type ReceiptSet } from './receipts.js';
+import { fetchReceipts, mergeHeads, type ReceiptSet } from './receipts.js';
 import type { VolunteerSession } from './volunteer-session.js';
 
 export interface ReceiptsView {
@@ -40,7 +40,13 @@ export function useReceipts(session: VolunteerSession, origin: string, hasIdenti
         const known = latest.current;
         const after = known?.entries.at(-1)?.seq ?? 0;
         const fresh = await fetchReceipts(origin, credentials.secret, after);
-        const merged = known ? { ...fresh, entries: [...known.entries, ...fresh.entries] } : fresh;
+        const merged = known
+          ? {
+              ...fresh,
+              entries: [...known.entries, ...fresh.entries],
+              treeHeads: mergeHeads(known.treeHeads, fresh.treeHeads),
+            }
+          : fresh;
         latest.current = merged;
         setReceipts(merged);
         setError(undefined);

@@ -103,6 +103,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         ledger: {
           entries: (after, limit) => options.store.ledgerEntries(after, limit),
           receipts: (volunteer, after, limit) => options.store.receipts(volunteer, after, limit),
+          receiptProofs: (entries) => options.store.receiptProofs(entries),
           publicKey: () => options.store.ledgerPublicKey(),
         },
       });

@@ -166,6 +166,29 @@ function syncDir(dir: string): void {
   }
 }
 
+/**
+ * An entry chained to `prevHash` but not signed on its own (signature ""): since schema 5 the
+ * server signs a tree head over many entries instead (see tree-head.ts), once per transaction.
+ */
+export function chainEntry(fields: LedgerFields, prevHash: string): LedgerEntry {
+  const problem = malformed(fields);
+  if (problem) throw new TypeError(`ledger entry ${fields.seq}: ${problem}`);
+  const { seq, kind, volunteer, unit, lease, amount, at } = fields;
+  return {
+    seq,
+    kind,
+    volunteer,
+    unit,
+    lease,
+    amount,
+    at,
+    prevHash,
+    hash: digest(fields, prevHash).toString('hex'),
+    signature: '',
+  };
+}
+
+/** An entry chained and signed on its own: the ledger's format before schema 5, kept for tests and old data. */
 export function sealEntry(fields: LedgerFields, prevHash: string, key: ServerKey): LedgerEntry {
   const problem = malformed(fields);
   if (problem) throw new TypeError(`ledger entry ${fields.seq}: ${problem}`);
@@ -202,6 +225,8 @@ function checkSeal(entry: LedgerEntry, key: KeyObject): string | undefined {
   const hash = digest(entry, entry.prevHash);
   if (entry.hash !== hash.toString('hex')) return 'hash does not match its fields';
   if (typeof entry.signature !== 'string') return 'signature invalid';
+  // Unsigned entries are covered by signed tree heads instead; the head check proves them.
+  if (entry.signature === '') return undefined;
   const signature = Buffer.from(entry.signature, 'base64');
   // Node's base64 decoder skips junk, so insist on the one canonical spelling of the bytes.
   if (signature.length !== 64 || signature.toString('base64') !== entry.signature) return 'signature invalid';
@@ -227,7 +252,9 @@ function chainProblem(
 }
 
 /**
- * Walks the chain in order and stops at the first bad entry. `count` is the number of entries
+ * Walks the chain in order and stops at the first bad entry. An unsigned entry (schema 5 on)
+ * passes here on its hash and link alone; that a signed tree head covers it is the caller's check.
+ * `count` is the number of entries
  * that checked out (before the bad one, if any). To check a chain in pages, pass the previous
  * page's head as `prevHash`; seq contiguity across the page boundary is then the caller's check.
  */
@@ -256,6 +283,8 @@ export function verifyChain(
 /** One entry's hash and signature, for a volunteer checking its own receipts (no chain needed). */
 export function verifyReceipt(entry: LedgerEntry, publicKey: string | KeyObject): boolean {
   try {
+    // An unsigned entry proves nothing alone: it needs its inclusion proof to a signed tree head.
+    if (entry.signature === '') return false;
     return malformed(entry) === undefined && checkSeal(entry, publicKeyObject(publicKey)) === undefined;
   } catch {
     return false;

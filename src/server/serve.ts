@@ -34,6 +34,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const store = await openStore(options);
   let demoToken: string | undefined;
   try {
+    // A ledger from before schema 5, or one whose newest head was lost, gets its head first.
+    await store.sealLedger(Date.now());
     if (options.demo && options.seed !== false) demoToken = (await seedDemo(store, options.dataDir)).token;
   } catch (err) {
     await store.close();

@@ -7,7 +7,10 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyReceipt, type LedgerEntry } from '../../src/server/ledger.js';
+import { type LedgerEntry } from '../../src/server/ledger.js';
+import { verifyInclusion } from '../../src/server/merkle.js';
+import type { InclusionProof } from '../../src/server/store/ledger-proofs.js';
+import { entryLeafHash, treeHeadProblem, type TreeHead } from '../../src/server/tree-head.js';
 import {
   SCREENSHOTS,
   batchStatus,
@@ -101,13 +104,21 @@ describe('my contribution', () => {
       volunteer: string;
       publicKey: string;
       verifiedInBrowser: string;
-      entries: LedgerEntry[];
+      treeHeads: TreeHead[];
+      entries: (LedgerEntry & { proof: InclusionProof })[];
     };
     const key = (await (await fetch(`${stack.url}/api/v1/ledger/key`)).json()) as { publicKey: string };
     expect(file.publicKey).toBe(key.publicKey);
     expect(file.entries).toHaveLength(6);
     expect(file.entries.every((entry) => entry.volunteer === file.volunteer && entry.amount === 2.5)).toBe(true);
-    expect(file.entries.every((entry) => verifyReceipt(entry, file.publicKey))).toBe(true);
+    // Each entry is proved by its inclusion proof to a tree head the server signed.
+    for (const entry of file.entries) {
+      const head = file.treeHeads.find((h) => h.size === entry.proof.treeSize)!;
+      expect(treeHeadProblem(head, file.publicKey)).toBeUndefined();
+      const path = entry.proof.path.map((h) => Buffer.from(h, 'hex'));
+      const root = Buffer.from(head.rootHash, 'hex');
+      expect(verifyInclusion(entry.proof.leafIndex, head.size, entryLeafHash(entry), path, root)).toBe(true);
+    }
     expect(file.verifiedInBrowser).toBe('verified');
     await expect(page.getByTestId('export-status').textContent()).resolves.toMatch(
       /Exported 6 receipts; each one checked/,

@@ -44,6 +44,8 @@ const reader: LedgerReader = {
     db
       .prepare(`${SELECT} WHERE volunteer = ? AND seq > ? ORDER BY seq LIMIT ?`)
       .all(volunteer, after, limit) as LedgerEntry[],
+  // This ledger is the per-entry-signed kind from before schema 5: no tree, no heads.
+  receiptProofs: async () => ({ head: undefined, proofs: new Map() }),
   publicKey: () => ({ pem: key.publicKeyPem, raw: key.publicKeyRaw }),
 };
 

@@ -8,14 +8,9 @@ import Database from 'better-sqlite3';
 import type { Command } from 'commander';
 import pg from 'pg';
 import { API_PREFIX } from '../../protocol/api.js';
-import {
-  GENESIS_HASH,
-  publicKeyObject,
-  SERVER_KEY_FILE,
-  verifyChain,
-  type LedgerEntry,
-  type LedgerProblem,
-} from '../../server/ledger.js';
+import { auditLedger, type AuditOutcome, type StoredHead, type TreeSource } from '../../server/ledger-audit.js';
+import { publicKeyObject, SERVER_KEY_FILE, type LedgerEntry } from '../../server/ledger.js';
+import type { NodeRef } from '../../server/merkle.js';
 import { DB_FILE } from '../../server/paths.js';
 import { databaseUrlFrom } from '../../server/store/open-store.js';
 import { redactUrl } from '../../server/store/postgres/pg-backend.js';
@@ -32,12 +27,36 @@ const COLUMNS = ['seq', 'kind', 'volunteer', 'unit', 'lease', 'amount', 'at', 'p
 /** Pages of entries in seq order, and how many entries to expect (when known) for the progress bar. */
 interface LedgerSource {
   key: KeyObject;
+  /** The Merkle tree and its signed heads; absent in a store from before schema 5. */
+  tree?: TreeSource;
   total?: number;
   pages(): AsyncIterable<LedgerEntry[]>;
   close(): void | Promise<void>;
 }
 
-type Outcome = { ok: true; count: number; head: string } | { ok: false; count: number; first: LedgerProblem };
+const nodeWhere = (refs: readonly NodeRef[], param: (i: number) => string) =>
+  refs.map((_, i) => `(level = ${param(2 * i)} AND idx = ${param(2 * i + 1)})`).join(' OR ');
+
+/** Node reads in chunks that stay under both databases' parameter limits. */
+async function readNodeChunks(
+  refs: readonly NodeRef[],
+  read: (chunk: readonly NodeRef[]) => Promise<{ level: number | string; idx: number | string; hash: string }[]>,
+): Promise<Map<string, Buffer>> {
+  const found = new Map<string, Buffer>();
+  for (let i = 0; i < refs.length; i += 400) {
+    for (const row of await read(refs.slice(i, i + 400)))
+      found.set(`${Number(row.level)}:${Number(row.idx)}`, Buffer.from(row.hash, 'hex'));
+  }
+  return found;
+}
+
+const toHead = (row: Record<string, unknown>): StoredHead => ({
+  seq: Number(row.seq),
+  size: Number(row.size),
+  rootHash: row.rootHash as string,
+  at: Number(row.at),
+  signature: row.signature as string,
+});
 
 function openDataDir(dataDir: string): LedgerSource {
   const dbFile = join(dataDir, DB_FILE);
@@ -62,6 +81,25 @@ function openDataDir(dataDir: string): LedgerSource {
     throw err;
   }
   const total = (db.prepare('SELECT COUNT(*) AS n FROM credit_ledger').get() as { n: number }).n;
+  const hasTree = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'ledger_heads'`).get();
+  const tree: TreeSource | undefined = hasTree
+    ? {
+        heads: async () =>
+          (
+            db
+              .prepare(`SELECT seq, size, root_hash AS rootHash, "at", signature FROM ledger_heads ORDER BY seq`)
+              .all() as Record<string, unknown>[]
+          ).map(toHead),
+        nodes: (refs) =>
+          readNodeChunks(refs, async (chunk) =>
+            chunk.length === 0
+              ? []
+              : (db
+                  .prepare(`SELECT level, idx, hash FROM ledger_tree WHERE ${nodeWhere(chunk, () => '?')}`)
+                  .all(...chunk.flatMap((r) => [r.level, r.idx])) as { level: number; idx: number; hash: string }[]),
+          ),
+      }
+    : undefined;
   const select = db.prepare(
     `SELECT seq, kind, volunteer, unit, lease, amount, "at", prev_hash AS prevHash, hash, signature
      FROM credit_ledger WHERE seq > ? ORDER BY seq LIMIT ?`,
@@ -69,6 +107,7 @@ function openDataDir(dataDir: string): LedgerSource {
   return {
     key,
     total,
+    ...(tree ? { tree } : {}),
     async *pages() {
       let after = 0;
       for (;;) {
@@ -95,8 +134,13 @@ async function openDatabase(url: string): Promise<LedgerSource> {
   }
   try {
     await client.query('SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY');
-    const { rows: tables } = await client.query<{ ledger: string | null; settings: string | null }>(
-      `SELECT to_regclass('credit_ledger') AS ledger, to_regclass('settings') AS settings`,
+    const { rows: tables } = await client.query<{
+      ledger: string | null;
+      settings: string | null;
+      heads: string | null;
+    }>(
+      `SELECT to_regclass('credit_ledger') AS ledger, to_regclass('settings') AS settings,
+              to_regclass('ledger_heads') AS heads`,
     );
     if (!tables[0]!.ledger || !tables[0]!.settings)
       throw new CliError(
@@ -114,9 +158,31 @@ async function openDatabase(url: string): Promise<LedgerSource> {
       throw new CliError(`the ledger key in ${where} is not a usable private key (${(err as Error).message})`);
     }
     const total = Number((await client.query('SELECT COUNT(*) AS n FROM credit_ledger')).rows[0].n);
+    const tree: TreeSource | undefined = tables[0]!.heads
+      ? {
+          heads: async () =>
+            (
+              await client.query(
+                `SELECT seq, size, root_hash AS "rootHash", "at", signature FROM ledger_heads ORDER BY seq`,
+              )
+            ).rows.map(toHead),
+          nodes: (refs) =>
+            readNodeChunks(refs, async (chunk) =>
+              chunk.length === 0
+                ? []
+                : (
+                    await client.query(
+                      `SELECT level, idx, hash FROM ledger_tree WHERE ${nodeWhere(chunk, (i) => `$${i + 1}`)}`,
+                      chunk.flatMap((r) => [r.level, r.idx]),
+                    )
+                  ).rows,
+            ),
+        }
+      : undefined;
     return {
       key,
       total,
+      ...(tree ? { tree } : {}),
       async *pages() {
         let after = 0;
         for (;;) {
@@ -192,25 +258,12 @@ async function openServer(server: string): Promise<LedgerSource> {
   };
 }
 
-async function verifySource(source: LedgerSource): Promise<Outcome> {
+async function verifySource(source: LedgerSource): Promise<AuditOutcome> {
   const bar = progressBar('verifying ledger', source.total ?? 0, 'entries');
-  let count = 0;
-  let head = GENESIS_HASH;
-  let lastSeq: number | undefined;
   try {
-    for await (const entries of source.pages()) {
-      const first = entries[0]!;
-      // verifyChain checks contiguity within a page; across pages it is checked here.
-      if (lastSeq !== undefined && typeof first.seq === 'number' && first.seq !== lastSeq + 1)
-        return { ok: false, count, first: { seq: first.seq, reason: `seq ${first.seq} follows ${lastSeq}` } };
-      const result = verifyChain(entries, source.key, head);
-      if (!result.ok) return { ok: false, count: count + result.count, first: result.first };
-      count += result.count;
-      head = result.head;
-      lastSeq = entries[entries.length - 1]!.seq;
-      bar.update(count, source.total ?? (entries.length === PAGE ? count + PAGE : count));
-    }
-    return { ok: true, count, head };
+    return await auditLedger(source.pages(), source.key, source.tree, (count, length) =>
+      bar.update(count, source.total ?? (length === PAGE ? count + PAGE : count)),
+    );
   } finally {
     bar.stop();
   }
@@ -245,20 +298,38 @@ export function registerLedger(program: Command): void {
           : databaseUrl
             ? await openDatabase(databaseUrl)
             : openDataDir(options.dataDir ?? process.env.DATA_DIR ?? './data');
-        let outcome: Outcome;
+        let outcome: AuditOutcome;
         try {
           outcome = await verifySource(source);
         } finally {
           await source.close();
         }
         if (outcome.ok) {
-          if (options.json) printJson({ ok: true, entries: outcome.count, head: outcome.head });
-          else process.stdout.write(`ledger ok: ${outcome.count} entries, head ${outcome.head}\n`);
+          const tree = outcome.treeHead;
+          if (options.json)
+            printJson({
+              ok: true,
+              entries: outcome.count,
+              head: outcome.head,
+              ...(tree ? { treeHeads: outcome.heads, treeHead: tree } : {}),
+            });
+          else
+            process.stdout.write(
+              `ledger ok: ${outcome.count} entries, head ${outcome.head}` +
+                (tree ? `; ${outcome.heads} signed tree heads, newest size ${tree.size} root ${tree.rootHash}` : '') +
+                '\n',
+            );
           return;
         }
-        const { seq, reason } = outcome.first;
-        if (options.json) printJson({ ok: false, entries: outcome.count, first: { seq, reason } });
-        process.stderr.write(`sparecycles: ledger broken at entry ${seq}: ${reason}\n`);
+        const first = outcome.first;
+        const where = 'entry' in first ? `entry ${first.entry}` : `tree head ${first.head} (size ${first.size})`;
+        if (options.json)
+          printJson({
+            ok: false,
+            entries: outcome.count,
+            first: 'entry' in first ? { seq: first.entry, reason: first.reason } : first,
+          });
+        process.stderr.write(`sparecycles: ledger broken at ${where}: ${first.reason}\n`);
         process.exitCode = 1;
       }),
     );

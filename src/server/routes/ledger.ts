@@ -5,12 +5,14 @@ import { ApiError } from '../api-error.js';
 import { requireVolunteer } from '../auth.js';
 import type { ServerContext } from '../context.js';
 import type { LedgerEntry } from '../ledger.js';
+import type { ReceiptProofs } from '../store/ledger-proofs.js';
 
 export interface LedgerReader {
   /** Entries with seq > afterSeq, in seq order, at most `limit`. */
   entries(afterSeq: number, limit: number): Promise<LedgerEntry[]>;
   /** One volunteer's entries with seq > afterSeq, in seq order, at most `limit`. */
   receipts(volunteer: string, afterSeq: number, limit: number): Promise<LedgerEntry[]>;
+  receiptProofs(entries: readonly LedgerEntry[]): Promise<ReceiptProofs>;
   publicKey(): { pem: string; raw: string };
 }
 
@@ -67,7 +69,15 @@ export function ledgerRoutes(app: FastifyInstance, context: ServerContext & { le
       const volunteer = await requireVolunteer(store, request);
       const { after, limit } = page(request.query);
       const entries = await ledger.receipts(volunteer.id, after, limit);
-      return { volunteer: volunteer.id, publicKey: ledger.publicKey().raw, entries, next: next(entries, limit) };
+      // Each entry carries its inclusion proof (null while no head covers it yet) to `treeHead`.
+      const { head, proofs } = await ledger.receiptProofs(entries);
+      return {
+        volunteer: volunteer.id,
+        publicKey: ledger.publicKey().raw,
+        treeHead: head ?? null,
+        entries: entries.map((entry) => ({ ...entry, proof: proofs.get(entry.seq) ?? null })),
+        next: next(entries, limit),
+      };
     },
   );
 }

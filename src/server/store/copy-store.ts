@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { parseServerKey, SERVER_KEY_FILE, verifyReceipt, type LedgerEntry } from '../ledger.js';
+import { treeHeadProblem, type TreeHead } from '../tree-head.js';
 import { DB_FILE } from '../paths.js';
 import { latestVersion } from './migrations.js';
 import { PostgresBackend, redactUrl } from './postgres/pg-backend.js';
@@ -28,6 +29,8 @@ export const COPIED_TABLES = [
   'volunteers',
   'leases',
   'credit_ledger',
+  'ledger_tree',
+  'ledger_heads',
   'settings',
 ] as const;
 export type CopiedTable = (typeof COPIED_TABLES)[number];
@@ -157,7 +160,12 @@ function ledgerKeyOf(
   } catch (err) {
     throw new CopyRefused((err as Error).message);
   }
-  if (first && !verifyReceipt(first, key.publicKeyPem))
+  // Since schema 5 entries are unsigned and the tree heads carry the signatures.
+  const head = db
+    .prepare(`SELECT size, root_hash AS "rootHash", "at", signature FROM ledger_heads ORDER BY seq DESC LIMIT 1`)
+    .get() as TreeHead | undefined;
+  const signed = first?.signature === '' ? head && treeHeadProblem(head, key.publicKeyPem) === undefined : undefined;
+  if (first && (signed === undefined ? !verifyReceipt(first, key.publicKeyPem) : !signed))
     throw new CopyRefused(
       `the ledger in ${source.file} was not signed with ${source.keyFile}; is it this server's key?`,
     );
@@ -291,6 +299,10 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopySu
           // Ids were copied as they were: new units must be numbered after them.
           await tx.run(
             `SELECT setval(pg_get_serial_sequence('units', 'id'), COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM units`,
+          );
+          await tx.run(
+            `SELECT setval(pg_get_serial_sequence('ledger_heads', 'seq'), COALESCE(MAX(seq), 1), MAX(seq) IS NOT NULL)
+             FROM ledger_heads`,
           );
           for (const table of COPIED_TABLES) {
             const { n } = (await tx.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))!;

@@ -5,6 +5,7 @@ import type { BatchStatus, Lease, ProjectInfo, SubmitAck, UnitCounts, VolunteerI
 import type { LedgerEntry, ServerKey } from '../ledger.js';
 import { decideUnit, type QuorumDecider } from '../validator.js';
 import { LedgerAppender, ledgerEntries, ledgerReceipts } from './ledger-log.js';
+import { ledgerProofs, type ReceiptProofs } from './ledger-proofs.js';
 import { leaseUnits } from './scheduler.js';
 import { insertRows, storableText, type SqlBackend, type SqlParam } from './sql.js';
 import type {
@@ -336,9 +337,12 @@ export class SqlStore implements Store {
   ): Promise<SubmitAck[]> {
     return this.sql.transaction(
       async (tx) => {
-        const validation = new Validation(tx, new LedgerAppender(tx, this.key), decide, this.policies);
+        const ledger = new LedgerAppender(tx, this.key);
+        const validation = new Validation(tx, ledger, decide, this.policies);
         const acks: SubmitAck[] = [];
         for (const result of results) acks.push(await validation.submit(volunteer, result, now));
+        // One signed tree head over everything this transaction appended, in the same commit.
+        await ledger.seal(now);
         return acks;
       },
       { lock: 'ledger' },
@@ -374,6 +378,20 @@ export class SqlStore implements Store {
 
   async receipts(volunteer: string, afterSeq: number, limit: number): Promise<LedgerEntry[]> {
     return ledgerReceipts(this.sql, volunteer, afterSeq, limit);
+  }
+
+  async receiptProofs(entries: readonly LedgerEntry[]): Promise<ReceiptProofs> {
+    return ledgerProofs(this.sql, entries);
+  }
+
+  /**
+   * Signs the tree head a ledger lacks, if any: after the upgrade to schema 5 (the tree is built
+   * over every existing entry) or if a head was ever lost. Run once at start-up.
+   */
+  async sealLedger(now: number): Promise<boolean> {
+    return this.sql.transaction(async (tx) => (await new LedgerAppender(tx, this.key).sealMissing(now)) !== undefined, {
+      lock: 'ledger',
+    });
   }
 
   async audit(): Promise<StoreAudit> {

@@ -14,6 +14,7 @@ import type {
   VolunteerInfo,
 } from '../../protocol/api.js';
 import type { LedgerEntry } from '../ledger.js';
+import type { ReceiptProofs } from './ledger-proofs.js';
 import type { QuorumDecider } from '../validator.js';
 
 export interface ProjectRow {
@@ -195,5 +196,7 @@ export interface Store {
   /** The Ed25519 key the ledger is signed with: PEM and raw base64. */
   ledgerPublicKey(): { pem: string; raw: string };
   receipts(volunteer: string, afterSeq: number, limit: number): Promise<LedgerEntry[]>;
+  /** The newest signed tree head and each entry's inclusion proof to it. */
+  receiptProofs(entries: readonly LedgerEntry[]): Promise<ReceiptProofs>;
   audit(): Promise<StoreAudit>;
 }

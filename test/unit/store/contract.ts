@@ -3,6 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jsonToBytes } from '../../../src/protocol/encoding.js';
 import { verifyChain } from '../../../src/server/ledger.js';
+import { verifyInclusion } from '../../../src/server/merkle.js';
+import { entryLeafHash, treeHeadProblem } from '../../../src/server/tree-head.js';
 import { DEFAULT_POLICY } from '../../../src/server/routes/batches.js';
 import type { SqlStore } from '../../../src/server/store/sql-store.js';
 import type { BatchPolicy } from '../../../src/server/store/store.js';
@@ -113,6 +115,41 @@ export function runStoreContract(name: string, open: (random?: () => number) => 
       expect(await store.audit()).toMatchObject({ inconsistentUnits: 0, creditMismatches: 0, ledgerEntries: 4 });
       expect((await store.listBatches('p'))[0]).toMatchObject({ batch: b, done: true });
       expect((await store.batchStats(b, 20)).leases).toBe(4);
+    });
+
+    it('signs one tree head per transaction that credits, and proves every receipt to the newest head', async () => {
+      await batch(3, { credit: 2 });
+      const a = await store.leaseUnits('v0', 3, undefined, 5);
+      const c = await store.leaseUnits('v1', 3, undefined, 5);
+      await store.submitResults(
+        'v0',
+        a.map((l) => ({ lease: l.lease, output: out(`ok${l.unit}`) })),
+        10,
+        decideUnit,
+      );
+      const heads = () => store.sql.all<{ size: number }>('SELECT size FROM ledger_heads ORDER BY seq');
+      expect(await heads()).toEqual([]); // nothing credited yet: no head
+      await store.submitResults(
+        'v1',
+        c.map((l) => ({ lease: l.lease, output: out(`ok${l.unit}`) })),
+        11,
+        decideUnit,
+      );
+      expect((await heads()).map((h) => Number(h.size))).toEqual([6]); // six entries, one head
+      expect((await store.ledgerEntries(0, 10)).every((e) => e.signature === '')).toBe(true);
+      const receipts = await store.receipts('v0', 0, 10);
+      const { head, proofs } = await store.receiptProofs(receipts);
+      expect(head).toMatchObject({ size: 6, at: 11 });
+      expect(treeHeadProblem(head!, store.ledgerPublicKey().raw)).toBeUndefined();
+      for (const entry of receipts) {
+        const proof = proofs.get(entry.seq)!;
+        expect(proof).toMatchObject({ leafIndex: entry.seq - 1, treeSize: 6 });
+        const path = proof.path.map((h) => Buffer.from(h, 'hex'));
+        const root = Buffer.from(head!.rootHash, 'hex');
+        expect(verifyInclusion(proof.leafIndex, 6, entryLeafHash(entry), path, root)).toBe(true);
+        expect(verifyInclusion(proof.leafIndex, 6, entryLeafHash({ hash: '0'.repeat(64) }), path, root)).toBe(false);
+      }
+      expect(await store.sealLedger(12)).toBe(false); // every entry is covered already
     });
 
     it('asks for another replica on disagreement, and gives up with a reason after maxResults', async () => {

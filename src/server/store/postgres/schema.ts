@@ -135,4 +135,29 @@ CREATE TABLE IF NOT EXISTS settings (
 );
 `,
   },
+  {
+    version: 5,
+    name: 'credit ledger as a Merkle tree: stored subtree nodes and signed tree heads',
+    sql: `
+-- Every perfect subtree of the ledger's RFC 9162 Merkle tree: level 0 holds leaf idx (entry
+-- seq idx+1), level k the node over leaves [idx*2^k, (idx+1)*2^k). About two rows per entry;
+-- an append adds O(log n) rows and proofs read O(log n) rows (see src/server/merkle.ts).
+CREATE TABLE IF NOT EXISTS ledger_tree (
+  level INTEGER NOT NULL,
+  idx BIGINT NOT NULL,
+  hash TEXT NOT NULL,
+  PRIMARY KEY (level, idx)
+);
+-- Signed tree heads, one per transaction that appended (see src/server/tree-head.ts). Size is
+-- not unique on purpose: two heads of one size with different roots are a fork that
+-- ledger verify must be able to see and name.
+CREATE TABLE IF NOT EXISTS ledger_heads (
+  seq BIGSERIAL PRIMARY KEY,
+  size BIGINT NOT NULL,
+  root_hash TEXT NOT NULL,
+  "at" BIGINT NOT NULL,
+  signature TEXT NOT NULL
+);
+`,
+  },
 ];
