@@ -77,9 +77,13 @@ describe('lorenz96 across engines', () => {
   it('gives the same bytes in headless Chromium, in Node and in the TypeScript reference', async () => {
     const chromiumOutputs = await runInChromium(INPUTS);
     for (const [i, input] of INPUTS.entries()) {
-      const outcome = await runKernel(await WebAssembly.compile(wasm), new TextEncoder().encode(input), {
-        maxOutputBytes: MAX_OUTPUT_BYTES,
-      });
+      const outcome = await runKernel(
+        await WebAssembly.compile(new Uint8Array(wasm)),
+        new TextEncoder().encode(input),
+        {
+          maxOutputBytes: MAX_OUTPUT_BYTES,
+        },
+      );
       if (!outcome.ok) throw new Error(outcome.error.message);
       const node = Buffer.from(outcome.output).toString('hex');
       expect(node.length).toBeGreaterThan(100);
