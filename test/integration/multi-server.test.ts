@@ -156,7 +156,7 @@ describe.skipIf(skip !== undefined)(`3 server processes on one PostgreSQL${skip 
     );
     expect(wrong.slice(0, 5), `${wrong.length} units with a wrong canonical result`).toEqual([]);
 
-    const verify = await cli(['ledger', 'verify', '--server', urls[1]!, '--json']);
+    const verify = await cli(['ledger', 'verify', '--database-url', database.url, '--json']);
     for (const server of servers) await server.stop();
 
     const store = await PostgresStore.open(database.url);
