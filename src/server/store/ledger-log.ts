@@ -10,7 +10,7 @@
 import { chainEntry, GENESIS_HASH, type LedgerEntry, type LedgerFields, type ServerKey } from '../ledger.js';
 import { Frontier, rangePieces, type Hash, type NodeRef } from '../merkle.js';
 import { entryLeafHash, signTreeHead, type TreeHead } from '../tree-head.js';
-import type { SqlRunner, SqlTx } from './sql.js';
+import { insertRows, type SqlRunner, type SqlTx } from './sql.js';
 
 const ENTRY_COLUMNS = `seq, kind, volunteer, unit, lease, amount, "at", prev_hash AS "prevHash", hash, signature`;
 const HEAD_COLUMNS = `size, root_hash AS "rootHash", "at", signature`;
@@ -118,10 +118,11 @@ export class LedgerAppender {
   }
 
   private async storeNodes(nodes: (NodeRef & { hash: Hash })[]): Promise<void> {
-    const values = nodes.map(() => '(?, ?, ?)').join(', ');
-    await this.tx.run(
-      `INSERT INTO ledger_tree (level, idx, hash) VALUES ${values}`,
-      nodes.flatMap((n) => [n.level, n.idx, n.hash.toString('hex')]),
+    await insertRows(
+      this.tx,
+      'ledger_tree',
+      ['level', 'idx', 'hash'],
+      nodes.map((n) => [n.level, n.idx, n.hash.toString('hex')]),
     );
   }
 }
