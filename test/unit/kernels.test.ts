@@ -124,10 +124,54 @@ describe('mandelbrot kernel', () => {
     { width: 777, height: 555, x: 300, y: 200, w: 17, h: 23, maxIter: 100000 },
     { width: 65536, height: 65536, x: 65535, y: 32768, w: 1, h: 1, maxIter: 100 },
     { width: 512, height: 512, x: 0, y: 0, w: 512, h: 512, maxIter: 64 }, // largest tile
+    // Windows into virtual images: the demo's zoom, from a shallow frame to the deepest allowed.
+    {
+      width: 448,
+      height: 320,
+      x: 64,
+      y: 128,
+      w: 64,
+      h: 64,
+      maxIter: 300,
+      fullWidth: 4480,
+      fullHeight: 3200,
+      left: 900,
+      top: 1700,
+    },
+    {
+      width: 448,
+      height: 320,
+      x: 384,
+      y: 256,
+      w: 64,
+      h: 64,
+      maxIter: 2000,
+      fullWidth: 2 ** 48,
+      fullHeight: 201053554793326,
+      left: 2 ** 47,
+      top: 2 ** 46,
+    },
   ];
 
   it.each(tiles)('matches the reference on %o', async (tile) => {
     await expectSameAsReference('kernels/mandelbrot.wasm', JSON.stringify(tile), mandelbrotReferenceBytes);
+  });
+
+  it('draws a window of a virtual image exactly as that part of the whole image', async () => {
+    const whole = await run(
+      'kernels/mandelbrot.wasm',
+      '{"width":40,"height":30,"x":0,"y":0,"w":40,"h":30,"maxIter":80}',
+    );
+    const window = await run(
+      'kernels/mandelbrot.wasm',
+      '{"width":16,"height":10,"x":4,"y":2,"w":8,"h":6,"maxIter":80,"fullWidth":40,"fullHeight":30,"left":20,"top":12}',
+    );
+    if (!whole.ok || !window.ok) throw new Error('a tile failed');
+    const all = (JSON.parse(decoder.decode(whole.output)) as { iters: number[] }).iters;
+    const part = JSON.parse(decoder.decode(window.output)) as { x: number; y: number; iters: number[] };
+    expect(part).toMatchObject({ x: 4, y: 2 });
+    const expected = Array.from({ length: 48 }, (_, i) => all[(12 + 2 + Math.floor(i / 8)) * 40 + 20 + 4 + (i % 8)]);
+    expect(part.iters).toEqual(expected);
   });
 
   it('writes the documented shape', async () => {
@@ -176,6 +220,10 @@ describe('malformed input to a demo kernel', () => {
       '{"width":1024,"height":1024,"x":0,"y":0,"w":1024,"h":257,"maxIter":1}',
       '{"width":10,"height":10,"x":0,"y":0,"w":1,"h":1}',
       '{"from":0,"to":10}',
+      '{"width":10,"height":10,"x":0,"y":0,"w":1,"h":1,"maxIter":1,"fullWidth":19,"fullHeight":20,"left":10,"top":0}',
+      '{"width":10,"height":10,"x":0,"y":0,"w":1,"h":1,"maxIter":1,"fullWidth":20,"fullHeight":20,"left":0,"top":11}',
+      '{"width":10,"height":10,"x":0,"y":0,"w":1,"h":1,"maxIter":1,"fullWidth":281474976710657,"fullHeight":20,"left":0,"top":0}',
+      '{"width":10,"height":10,"x":0,"y":0,"w":1,"h":1,"maxIter":1,"fullWidth":20,"fullHeight":20}',
     ],
   };
   const references = { primes: primesReferenceBytes, mandelbrot: mandelbrotReferenceBytes };
