@@ -8,6 +8,7 @@ import { jsonToBytes } from '../protocol/encoding.js';
 import { createPublisherToken, hashSecret } from './auth.js';
 import { admitKernel } from './kernel-check.js';
 import { DEMO_TOKEN_FILE, KERNELS_DIR } from './paths.js';
+import { mandelbrotZoom, ZOOM_FRAME, ZOOM_POINTS, ZOOM_START, ZOOM_STEP } from './generators/mandelbrot-zoom.js';
 import { DEFAULT_POLICY } from './routes/batches.js';
 import type { Store } from './store/store.js';
 
@@ -18,13 +19,14 @@ interface DemoProject {
   name: string;
   description: string;
   kernel: string;
-  inputs: () => unknown[];
+  /** A fixed batch of inputs, or a work generator that keeps the project supplied. */
+  work: { inputs: () => unknown[] } | { generator: string; minUnsent: number; state: unknown };
 }
 
 // 2³² split in 64 units of about 40 ms each on one core.
 const PRIMES_UNITS = 64;
 const PRIMES_SPAN = 2 ** 32 / PRIMES_UNITS;
-const IMAGE = { width: 896, height: 640, tile: 64, maxIter: 1000 };
+const FRAME_TILES = Math.ceil(ZOOM_FRAME.width / ZOOM_FRAME.tile) * Math.ceil(ZOOM_FRAME.height / ZOOM_FRAME.tile);
 
 export const DEMO_PROJECTS: DemoProject[] = [
   {
@@ -32,26 +34,12 @@ export const DEMO_PROJECTS: DemoProject[] = [
     picture: true,
     name: 'Mandelbrot',
     description:
-      'Draws the Mandelbrot set tile by tile: each unit counts escape iterations for one 64×64 tile of an ' +
-      `${IMAGE.width}×${IMAGE.height} image. A picture you can watch grow.`,
+      `A zoom into ${ZOOM_POINTS[0]!.name}, frame by frame: each unit counts escape iterations for one ` +
+      `${ZOOM_FRAME.tile}×${ZOOM_FRAME.tile} tile of a ${ZOOM_FRAME.width}×${ZOOM_FRAME.height} frame, and each ` +
+      `frame is ${FRAME_TILES} tiles, magnified ${ZOOM_STEP}× over the last. A picture you can watch grow, for as long as anyone volunteers.`,
     kernel: 'mandelbrot.wasm',
-    inputs: () => {
-      const inputs = [];
-      for (let y = 0; y < IMAGE.height; y += IMAGE.tile) {
-        for (let x = 0; x < IMAGE.width; x += IMAGE.tile) {
-          inputs.push({
-            width: IMAGE.width,
-            height: IMAGE.height,
-            x,
-            y,
-            w: IMAGE.tile,
-            h: IMAGE.tile,
-            maxIter: IMAGE.maxIter,
-          });
-        }
-      }
-      return inputs;
-    },
+    // One frame ahead unsent at all times: the zoom never runs dry.
+    work: { generator: mandelbrotZoom.name, minUnsent: FRAME_TILES, state: ZOOM_START },
   },
   {
     id: 'primes',
@@ -61,8 +49,10 @@ export const DEMO_PROJECTS: DemoProject[] = [
       'Counts the primes below 2³² with a segmented sieve, 67 million numbers per unit. ' +
       'The total checks against the known value π(2³²) = 203,280,221.',
     kernel: 'primes.wasm',
-    inputs: () =>
-      Array.from({ length: PRIMES_UNITS }, (_, i) => ({ from: i * PRIMES_SPAN, to: (i + 1) * PRIMES_SPAN })),
+    work: {
+      inputs: () =>
+        Array.from({ length: PRIMES_UNITS }, (_, i) => ({ from: i * PRIMES_SPAN, to: (i + 1) * PRIMES_SPAN })),
+    },
   },
 ];
 
@@ -117,7 +107,17 @@ async function seedDemoUnlocked(
       { name: demo.name, description: demo.description, owner, createdAt: now, publicResults: demo.picture },
       demo.id,
     );
-    const inputs = demo.inputs().map((value) => ({ bytes: jsonToBytes(value), encoding: 'json' as const }));
+    if ('generator' in demo.work) {
+      const { generator, minUnsent, state } = demo.work;
+      await store.attachGenerator(
+        id,
+        { name: generator, kernel: kernel.hash, policy: DEFAULT_POLICY, minUnsent, state },
+        now,
+      );
+      seeded.push(id);
+      continue;
+    }
+    const inputs = demo.work.inputs().map((value) => ({ bytes: jsonToBytes(value), encoding: 'json' as const }));
     await store.createBatch(
       {
         ...DEFAULT_POLICY,

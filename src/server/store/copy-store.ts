@@ -32,6 +32,7 @@ export const COPIED_TABLES = [
   'ledger_tree',
   'ledger_heads',
   'settings',
+  'generators',
 ] as const;
 export type CopiedTable = (typeof COPIED_TABLES)[number];
 

@@ -2,6 +2,7 @@
 // SQLite file under the data dir.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { BUILT_IN_GENERATORS } from '../generators/built-in.js';
 import { loadOrCreateServerKey } from '../ledger.js';
 import { DB_FILE } from '../paths.js';
 import { PostgresStore } from './postgres/pg-store.js';
@@ -27,7 +28,14 @@ export function databaseUrlFrom(flag: string | undefined, env = process.env.DATA
   return url;
 }
 
+/** Opens the store with the built-in work generators registered. */
 export async function openStore(location: StoreLocation): Promise<SqlStore> {
+  const store = await openBackend(location);
+  for (const generator of BUILT_IN_GENERATORS) store.registerGenerator(generator);
+  return store;
+}
+
+async function openBackend(location: StoreLocation): Promise<SqlStore> {
   if (location.databaseUrl) return PostgresStore.open(location.databaseUrl);
   mkdirSync(location.dataDir, { recursive: true });
   return new SqliteStore(join(resolve(location.dataDir), DB_FILE), { key: loadOrCreateServerKey(location.dataDir) });

@@ -4,6 +4,7 @@
 import type { BatchStatus, Lease, ProjectInfo, SubmitAck, UnitCounts, VolunteerInfo } from '../../protocol/api.js';
 import type { LedgerEntry, ServerKey } from '../ledger.js';
 import { decideUnit, type QuorumDecider } from '../validator.js';
+import { WorkGenerators, type GeneratorSpec, type GeneratorStatus, type WorkGenerator } from './generator.js';
 import { LedgerAppender, ledgerEntries, ledgerReceipts } from './ledger-log.js';
 import { ledgerProofs, type ReceiptProofs } from './ledger-proofs.js';
 import { leaseUnits } from './scheduler.js';
@@ -37,6 +38,7 @@ const UNIT_COLUMNS = ['batch', 'project', 'idx', 'input', 'input_encoding', 'wan
 export class SqlStore implements Store {
   protected readonly random: () => number;
   private readonly policies = new PolicyCache();
+  private readonly generators = new WorkGenerators();
 
   constructor(
     readonly sql: SqlBackend,
@@ -326,7 +328,24 @@ export class SqlStore implements Store {
   }
 
   async leaseUnits(volunteer: string, max: number, projects: string[] | undefined, now: number): Promise<Lease[]> {
-    return this.sql.transaction((tx) => leaseUnits(tx, volunteer, max, projects, now, this.random));
+    return this.sql.transaction(async (tx) => {
+      const leases = await leaseUnits(tx, volunteer, max, projects, now, this.random);
+      // Work generators refill what this lease took, in the same commit (generator.ts).
+      await this.generators.topUp(tx, projects, now);
+      return leases;
+    });
+  }
+
+  registerGenerator(generator: WorkGenerator): void {
+    this.generators.register(generator);
+  }
+
+  async attachGenerator(project: string, spec: GeneratorSpec, now: number): Promise<void> {
+    await this.sql.transaction((tx) => this.generators.attach(tx, project, spec, now));
+  }
+
+  async generatorStatus(project: string): Promise<GeneratorStatus | undefined> {
+    return this.generators.status(this.sql, project);
   }
 
   async submitResults(

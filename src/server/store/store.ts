@@ -14,6 +14,7 @@ import type {
   VolunteerInfo,
 } from '../../protocol/api.js';
 import type { LedgerEntry } from '../ledger.js';
+import type { GeneratorSpec, GeneratorStatus, WorkGenerator } from './generator.js';
 import type { ReceiptProofs } from './ledger-proofs.js';
 import type { QuorumDecider } from '../validator.js';
 
@@ -187,6 +188,11 @@ export interface Store {
     now: number,
     decide: QuorumDecider,
   ): Promise<SubmitAck[]>;
+  /** Makes `generator` available to projects' generator rows that name it (this process only). */
+  registerGenerator(generator: WorkGenerator): void;
+  /** Gives a project a work generator and runs its first steps; leasing keeps it topped up. */
+  attachGenerator(project: string, spec: GeneratorSpec, now: number): Promise<void>;
+  generatorStatus(project: string): Promise<GeneratorStatus | undefined>;
   /** Voids leases past their deadline so their units are issued again; returns how many. */
   expireLeases(now: number): Promise<number>;
 

@@ -9,6 +9,7 @@ import { DEFAULT_POLICY } from '../../../src/server/routes/batches.js';
 import type { SqlStore } from '../../../src/server/store/sql-store.js';
 import type { BatchPolicy } from '../../../src/server/store/store.js';
 import { decideUnit } from '../../../src/server/validator.js';
+import { generatorContract } from './generator-contract.js';
 
 export interface ContractStore {
   store: SqlStore;
@@ -259,6 +260,8 @@ export function runStoreContract(name: string, open: (random?: () => number) => 
       );
       expect(await store.audit()).toMatchObject({ inconsistentUnits: 0, creditMismatches: 0, validLeases: units * 2 });
     });
+
+    describe('work generators', () => generatorContract(() => ({ store, kernel: KERNEL })));
 
     it('runs exclusive sections one at a time', async () => {
       const order: string[] = [];

@@ -166,4 +166,23 @@ CREATE TABLE IF NOT EXISTS ledger_heads (
 );
 `,
   },
+  {
+    version: 6,
+    name: 'work generators: per project, a plug-in that keeps units unsent, and its state',
+    sql: `
+-- One row per project with a work generator (see src/server/store/generator.ts). Its batches are
+-- named from \`steps\` (g_<project>_<step>), so a step can never be written twice; state and steps
+-- change in the same transaction as the units the step made.
+CREATE TABLE IF NOT EXISTS generators (
+  project TEXT PRIMARY KEY REFERENCES projects(id),
+  name TEXT NOT NULL,                   -- the registered plug-in that makes the units
+  kernel TEXT NOT NULL REFERENCES kernels(hash),
+  policy TEXT NOT NULL,                 -- JSON: the BatchPolicy of every generated batch
+  min_unsent INTEGER NOT NULL,          -- keep at least this many generated units unsent
+  state TEXT NOT NULL,                  -- JSON: the plug-in's state after its last step
+  steps INTEGER NOT NULL DEFAULT 0,     -- batches generated so far
+  updated_at INTEGER NOT NULL
+);
+`,
+  },
 ];
