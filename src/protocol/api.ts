@@ -253,3 +253,36 @@ export const submitSchema = {
     },
   },
 } as const;
+
+/**
+ * Where a volunteer's own result stands: `waiting` for a second opinion (or not yet decided),
+ * `confirmed` (validated and credited), `rejected` (others agreed on another answer), `error`
+ * (the kernel failed), `late` (the unit was decided before it arrived).
+ */
+export type OwnResultStatus = 'waiting' | 'confirmed' | 'rejected' | 'error' | 'late';
+
+/** The most leases one POST /volunteers/me/results may ask about. */
+export const MAX_STATUS_LEASES = 256;
+
+export interface ResultStatusRequest {
+  leases: string[];
+}
+
+export interface ResultStatusResponse {
+  /** One entry per asked lease that is this volunteer's and was returned; others are left out. */
+  results: { lease: string; unit: string; project: string; status: OwnResultStatus }[];
+}
+
+export const resultStatusSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['leases'],
+  properties: {
+    leases: {
+      type: 'array',
+      minItems: 1,
+      maxItems: MAX_STATUS_LEASES,
+      items: { type: 'string', minLength: 1, maxLength: 100 },
+    },
+  },
+} as const;

@@ -18,6 +18,7 @@ describe('volunteer credentials', () => {
     { method: 'POST', url: `${API}/lease`, payload: { max: 1 } },
     { method: 'POST', url: `${API}/results`, payload: { results: [{ lease: 'x', output: b64('1') }] } },
     { method: 'PUT', url: `${API}/leases/x/result`, payload: { output: b64('1') } },
+    { method: 'POST', url: `${API}/volunteers/me/results`, payload: { leases: ['x'] } },
   ] as const;
 
   it('refuses every volunteer route without a secret (401 SC_VOLUNTEER_MISSING)', async () => {
@@ -111,6 +112,27 @@ describe('leasing', () => {
         400,
         'SC_BAD_REQUEST',
         /max|projects/,
+      );
+    }
+  });
+});
+
+describe('own result status', () => {
+  it('refuses a missing, empty, oversized or malformed lease list with 400', async () => {
+    const payloads = [
+      {},
+      { leases: [] },
+      { leases: Array.from({ length: 257 }, (_, i) => `l${i}`) },
+      { leases: [7] },
+      { leases: [''] },
+      { leases: ['x'], extra: 1 },
+    ];
+    for (const payload of payloads) {
+      await refused(
+        { method: 'POST', url: `${API}/volunteers/me/results`, headers: vol(0), payload },
+        400,
+        'SC_BAD_REQUEST',
+        /leases|unknown field/,
       );
     }
   });

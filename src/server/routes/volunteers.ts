@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import {
   registerVolunteerSchema,
+  resultStatusSchema,
+  type ResultStatusRequest,
+  type ResultStatusResponse,
   type RegisterVolunteerRequest,
   type RegisterVolunteerResponse,
 } from '../../protocol/api.js';
@@ -47,6 +50,17 @@ export function volunteerRoutes(app: FastifyInstance, { store, clock }: ServerCo
     if (!info) throw new ApiError('SC_VOLUNTEER_INVALID');
     return info;
   });
+
+  // The page's own results: which are still waiting for a second opinion, which are confirmed.
+  app.post<{ Body: ResultStatusRequest }>(
+    '/volunteers/me/results',
+    { schema: { body: resultStatusSchema } },
+    async (request) => {
+      const volunteer = await requireVolunteer(store, request);
+      const body: ResultStatusResponse = { results: await store.ownResults(volunteer.id, request.body.leases) };
+      return body;
+    },
+  );
 
   app.delete('/volunteers/me', async (request, reply) => {
     const volunteer = await requireVolunteer(store, request);

@@ -1,12 +1,21 @@
 // The Store, written once over the SQL port: every backend (SQLite, PostgreSQL) is this class
 // with its own SqlBackend. Each method is one transaction or one read; the stages it calls
 // (scheduler, validation, expiry, ledger, views) meet only in the database.
-import type { BatchStatus, Lease, ProjectInfo, SubmitAck, UnitCounts, VolunteerInfo } from '../../protocol/api.js';
+import type {
+  BatchStatus,
+  Lease,
+  ProjectInfo,
+  ResultStatusResponse,
+  SubmitAck,
+  UnitCounts,
+  VolunteerInfo,
+} from '../../protocol/api.js';
 import type { LedgerEntry, ServerKey } from '../ledger.js';
 import { decideUnit, type QuorumDecider } from '../validator.js';
 import { WorkGenerators, type GeneratorSpec, type GeneratorStatus, type WorkGenerator } from './generator.js';
 import { LedgerAppender, ledgerEntries, ledgerReceipts } from './ledger-log.js';
 import { ledgerProofs, type ReceiptProofs } from './ledger-proofs.js';
+import { ownResults } from './own-results.js';
 import { leaseUnits } from './scheduler.js';
 import { insertRows, storableText, type SqlBackend, type SqlParam } from './sql.js';
 import type {
@@ -284,6 +293,10 @@ export class SqlStore implements Store {
        FROM volunteers v WHERE id = ?`,
       [id],
     );
+  }
+
+  async ownResults(volunteer: string, leases: readonly string[]): Promise<ResultStatusResponse['results']> {
+    return ownResults(this.sql, volunteer, leases);
   }
 
   async leaderboard(limit: number): Promise<LeaderboardView> {

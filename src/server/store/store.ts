@@ -8,6 +8,7 @@ import type {
   LeaderboardEntry,
   Lease,
   ProjectInfo,
+  ResultStatusResponse,
   SubmitAck,
   UnitCounts,
   ValidatorKind,
@@ -166,6 +167,8 @@ export interface Store {
   registerVolunteer(volunteer: VolunteerRow, secretHash: string, now: number): Promise<void>;
   findVolunteer(secretHash: string): Promise<VolunteerRow | undefined>;
   volunteerInfo(id: string): Promise<VolunteerInfo | undefined>;
+  /** Where each of the volunteer's returned results among `leases` stands; others' leases are left out. */
+  ownResults(volunteer: string, leases: readonly string[]): Promise<ResultStatusResponse['results']>;
   leaderboard(limit: number): Promise<LeaderboardView>;
   /** Deletes a volunteer's pseudonymous record: it can no longer sign in; its ledger entries stay. */
   forgetVolunteer(id: string): Promise<void>;
