@@ -7,6 +7,7 @@
 import { API_PREFIX } from '../protocol/api.js';
 import { DB_NAME } from '../runtime/browser/idb-store.js';
 import type { Credentials } from '../runtime/ports.js';
+import { OWN_RESULTS_DB } from './own-results-db.js';
 import { forgetPreferences } from './preferences.js';
 import { unregisterServiceWorker } from './service-worker.js';
 
@@ -30,7 +31,7 @@ export async function deleteLocalData(): Promise<void> {
   forgetPreferences();
   // The worker first: one still installing would otherwise fill its caches again afterwards.
   await unregisterServiceWorker();
-  await Promise.all([deleteDatabase(DB_NAME), deleteCaches()]);
+  await Promise.all([deleteDatabase(DB_NAME), deleteDatabase(OWN_RESULTS_DB), deleteCaches()]);
 }
 
 function deleteDatabase(name: string): Promise<void> {

@@ -2,6 +2,7 @@
 // picture of a chosen project that draws one as its results are validated.
 import { useEffect, useState } from 'preact/hooks';
 import type { ProjectInfo } from '../protocol/api.js';
+import type { OwnResultsSource } from './own-results.js';
 import { MandelbrotPicture } from './shared/mandelbrot-picture.js';
 import { RunningUnits } from './running-units.js';
 import type { SessionSnapshot } from './session-snapshot.js';
@@ -17,9 +18,11 @@ interface LivePanelProps {
   projects: ProjectInfo[] | undefined;
   /** Chosen project ids; undefined means all. */
   chosen: string[] | undefined;
+  /** This browser's own results, drawn in the picture at once. */
+  own: OwnResultsSource;
 }
 
-export function LivePanel({ snapshot, projects, chosen }: LivePanelProps) {
+export function LivePanel({ snapshot, projects, chosen, own }: LivePanelProps) {
   useTicks(CHART_TICK_MS);
   const now = Date.now();
   const names = new Map(projects?.map((p) => [p.id, p.name]));
@@ -39,7 +42,7 @@ export function LivePanel({ snapshot, projects, chosen }: LivePanelProps) {
       </div>
       <RunningUnits units={snapshot.running} projectNames={names} />
       <ThroughputChart perMinute={perMinute(snapshot.tally, now)} />
-      {picture && <MandelbrotPicture project={picture.id} title={`${picture.name}, drawn by volunteers`} />}
+      {picture && <MandelbrotPicture project={picture.id} title={`${picture.name}, drawn by volunteers`} own={own} />}
     </section>
   );
 }

@@ -1,5 +1,6 @@
 // What the volunteer page renders: one immutable snapshot of the session, replaced on change.
 import type { VolunteerInfo } from '../protocol/api.js';
+import type { OwnCounts } from './own-results.js';
 import type { WorkTally } from './work-tally.js';
 
 /**
@@ -46,6 +47,8 @@ export interface SessionSnapshot {
   cpuPercent: number;
   /** What this browser has computed, across visits. */
   tally: WorkTally;
+  /** This browser's recent results: how many wait for a second opinion, how many are confirmed. */
+  own: OwnCounts;
 }
 
 /** True while the volunteer wants the work to run (even if a policy holds it right now). */

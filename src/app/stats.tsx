@@ -1,5 +1,5 @@
 // What the volunteer has given: work done in this browser (today and in all), the CPU time it
-// took, and what the server has validated and credited.
+// took, what still waits for a second opinion, and what the server has confirmed and credited.
 import type { SessionSnapshot } from './session-snapshot.js';
 import { unitsToday } from './work-tally.js';
 
@@ -7,14 +7,16 @@ const count = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 const credit = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
 
 export function Stats({ snapshot }: { snapshot: SessionSnapshot }) {
-  const { info, tally } = snapshot;
+  const { info, tally, own } = snapshot;
   return (
     <dl class="stats">
       <Stat label="Units today" testId="units-today" value={count.format(unitsToday(tally, Date.now()))} />
       <Stat label="Units done" testId="units-done" value={count.format(tally.total)} />
       <Stat label="CPU time" testId="cpu-time" value={formatDuration(tally.cpuMs)} />
       <Stat label="Uploaded" testId="uploaded" value={count.format(snapshot.uploaded)} />
-      <Stat label="Validated" testId="validated" value={count.format(info?.validated ?? 0)} />
+      <Stat label="Waiting for a second opinion" testId="waiting" value={count.format(own.waiting)} />
+      {/* The server's count: only results it has validated are ever called confirmed. */}
+      <Stat label="Confirmed" testId="validated" value={count.format(info?.validated ?? 0)} />
       <Stat label="Credit" testId="credit" value={credit.format(info?.credit ?? 0)} />
     </dl>
   );

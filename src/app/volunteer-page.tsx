@@ -84,7 +84,9 @@ export function VolunteerPage({ origin, onForgotten }: { origin: string; onForgo
             onPause={() => void session.pause()}
             onTakeOver={() => void session.start(true)}
           />
-          {started && <LivePanel snapshot={snapshot} projects={projects} chosen={settings.projects} />}
+          {started && (
+            <LivePanel snapshot={snapshot} projects={projects} chosen={settings.projects} own={session.own} />
+          )}
         </div>
         <div class="column">
           {started && (

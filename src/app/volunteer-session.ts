@@ -16,6 +16,7 @@ import { TabLock, type TabEvent } from '../runtime/browser/tab-lock.js';
 import type { RuntimeEvent, RuntimeState } from '../runtime/volunteer-runtime.js';
 import { deleteLocalData, forgetServerRecord } from './forget-me.js';
 import { InfoPoller, isUnreachable, type InfoOutcome } from './info-poller.js';
+import { OwnResults } from './own-results.js';
 import { requestPersistentStorage } from './persist-storage.js';
 import { PolicyWatch } from './policy-watch.js';
 import { readConsent, writeConsent } from './preferences.js';
@@ -65,6 +66,8 @@ export class VolunteerSession {
   /** Starts and stops run one after the other, so a quick Pause-Start cannot interleave them. */
   private queue: Promise<void> = Promise.resolve();
   private publishTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What this browser computed, shown at once and followed until the server decides it. */
+  readonly own: OwnResults;
 
   constructor(
     private readonly origin: string,
@@ -78,6 +81,14 @@ export class VolunteerSession {
         ? { transport: this.host.adapters.transport, credentials: this.credentials }
         : undefined;
     this.poller = new InfoPoller(source, (outcome) => this.infoArrived(outcome));
+    this.own = new OwnResults(
+      origin,
+      () => this.credentials,
+      () => void this.poller.refresh(),
+    );
+    this.own.subscribe(undefined, () => this.publish(false));
+    // A volunteer who chose before sees what is still waiting from earlier visits.
+    if (this.returning) void this.own.load();
     // A volunteer who chose before hears whether another tab computes (a channel, not the lock).
     if (this.returning) this.tabs.listen();
     this.publish(true);
@@ -101,6 +112,7 @@ export class VolunteerSession {
     this.everStarted = true;
     this.notes.problem = undefined;
     writeConsent('running');
+    void this.own.load();
     void registerServiceWorker();
     void requestPersistentStorage();
     this.publish(true);
@@ -169,6 +181,7 @@ export class VolunteerSession {
     this.tabs.close();
     this.credentials = undefined;
     this.work.forget();
+    await this.own.forget();
     await deleteLocalData();
   }
 
@@ -180,6 +193,7 @@ export class VolunteerSession {
     void this.host.runtime?.stop();
     this.tabs.close();
     this.poller.stop();
+    this.own.stop();
     this.work.save();
     clearTimeout(this.publishTimer);
     this.listeners.clear();
@@ -293,6 +307,7 @@ export class VolunteerSession {
 
   private handle(event: RuntimeEvent): void {
     this.work.note(event);
+    this.own.note(event);
     this.notes.note(event);
     switch (event.type) {
       case 'state':
@@ -354,6 +369,7 @@ export class VolunteerSession {
       policyNote: this.wanted ? (this.holdReason() ?? decision.reason) : undefined,
       cpuPercent: this.cpuPercent(),
       tally: this.work.tally,
+      own: this.own?.counts ?? { waiting: 0, confirmed: 0, rejected: 0 },
     };
     for (const listener of this.listeners) listener(this.snapshot);
   }

@@ -9,8 +9,18 @@ export type RuntimeEvent =
   | { type: 'unit-progress'; lease: string; fraction: number }
   /** The kernel finished and the thread moves on; the result is being stored (unit-done follows once it is). */
   | { type: 'unit-computed'; lease: string }
-  /** The unit's result is durably in the outbox, waiting to be uploaded. */
-  | { type: 'unit-done'; lease: string; project: string; ok: boolean; error?: string; elapsedMs: number }
+  /** The unit's result is durably in the outbox, waiting to be uploaded (`output`: its bytes, when it succeeded). */
+  | {
+      type: 'unit-done';
+      lease: string;
+      unit: string;
+      project: string;
+      ok: boolean;
+      error?: string;
+      output?: Uint8Array;
+      elapsedMs: number;
+      finishedAt: number;
+    }
   /** A unit left unfinished (paused, or its kernel could not be fetched); it stays buffered. */
   | { type: 'unit-stopped'; lease: string; reason: string }
   | { type: 'uploaded'; acks: SubmitAck[] }

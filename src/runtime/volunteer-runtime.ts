@@ -280,10 +280,13 @@ export class VolunteerRuntime {
       this.emit({
         type: 'unit-done',
         lease: entry.lease,
+        unit: entry.unit,
         project: entry.project,
         ok: entry.error === undefined,
         elapsedMs: entry.elapsedMs,
+        finishedAt: entry.finishedAt,
         ...(entry.error === undefined ? {} : { error: entry.error }),
+        ...(entry.output === undefined ? {} : { output: entry.output }),
       });
     }
     // Uploaded in batches while more units run; at once when this was the last one buffered.

@@ -1,15 +1,23 @@
 // The demo's picture: every validated tile of a Mandelbrot project painted where it belongs, as
-// soon as it is validated. Polls the project's public outputs in validation order (the server
-// keeps no per-client cursor, so we follow `seq`). Used by the dashboard, the leaderboard and the
-// volunteer page: keep the props minimal and stable.
+// soon as it is validated, and, on the volunteer page, this browser's own tiles the moment they
+// are computed, washed out and outlined until a second opinion confirms them. A zoom (the demo's
+// work generator) shows its current frame large and the frames before it in a strip. Polls the
+// project's public outputs in validation order (the server keeps no per-client cursor, so we
+// follow `seq`). Used by the dashboard, the leaderboard and the volunteer page: keep the props
+// minimal and stable.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { API_PREFIX } from '../../protocol/api.js';
-import { paintTile, tilesInImage, toTile, type MandelbrotTile } from './mandelbrot-tiles.js';
+import { base64ToBytes } from '../../protocol/encoding.js';
+import type { OwnResult, OwnResultsSource } from '../own-results.js';
+import { countTiles, FrameSet, isFinished, type Frame, type TileState } from './mandelbrot-frames.js';
+import { paintTile, toTile } from './mandelbrot-tiles.js';
 
 export interface MandelbrotPictureProps {
   /** A project whose units are Mandelbrot tiles and whose outputs are public, e.g. 'mandelbrot'. */
   project: string;
   title?: string;
+  /** This browser's own results (the volunteer page): shown at once, marked until confirmed. */
+  own?: OwnResultsSource;
 }
 
 interface OutputsPage {
@@ -17,9 +25,18 @@ interface OutputsPage {
   next: number | null;
 }
 
-interface View {
-  painted: number;
+interface FrameView {
+  key: string;
+  zoom: number;
   total: number;
+  confirmed: number;
+  waiting: number;
+  finished: boolean;
+}
+
+interface View {
+  /** The frames with tiles, shallowest first; the last is the current one, drawn large. */
+  frames: FrameView[];
   /** The first answer came: until then nothing is shown, so a project that turns out not to be a picture never flashes one. */
   loaded: boolean;
   /** No such public project here, or its outputs are not tiles: the picture hides itself. */
@@ -28,55 +45,134 @@ interface View {
 }
 
 const POLL_MS = 1000;
-/** Once the image is whole, new tiles only come from a new batch: look less often. */
-const COMPLETE_POLL_MS = 10_000;
 const OFFLINE_POLL_MS = 5000;
 const PAGE = 200;
 /** A backlog (a page opened late) still builds up visibly, tile by tile, in about a second. */
-const TILES_PER_FRAME = 3;
-/** The demo's image size, so the placeholder has the right shape before the first tile. */
-const DEFAULT_SIZE = { width: 896, height: 640 };
-const EMPTY: View = { painted: 0, total: 0, loaded: false, absent: false, offline: false };
+const TILES_PER_FRAME = 6;
+/** Frames before the current one shown in the strip. */
+const STRIP_FRAMES = 6;
+/** The demo's frame size, so the placeholder has the right shape before the first tile. */
+const DEFAULT_SIZE = { width: 448, height: 320 };
+const EMPTY: View = { frames: [], loaded: false, absent: false, offline: false };
+const decoder = new TextDecoder();
+
+const zoomText = (zoom: number) =>
+  zoom < 1000 ? `×${zoom.toPrecision(3).replace(/\.?0+$/, '')}` : `×${zoom.toExponential(1).replace('e+', 'e')}`;
+
+function viewOf(frame: Frame): FrameView {
+  const confirmed = countTiles(frame, 'confirmed');
+  return {
+    key: frame.key,
+    zoom: frame.zoom,
+    total: frame.total,
+    confirmed,
+    waiting: countTiles(frame, 'waiting'),
+    finished: isFinished(frame),
+  };
+}
+
+function parseOwn(result: OwnResult): { input: unknown; output: unknown } | undefined {
+  if (!result.output) return undefined;
+  try {
+    return {
+      input: JSON.parse(decoder.decode(base64ToBytes(result.input))) as unknown,
+      output: JSON.parse(decoder.decode(result.output)) as unknown,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Paints a tile into its frame's canvas: as it is when confirmed, washed and outlined while waiting. */
+function paintInto(canvas: HTMLCanvasElement, state: TileState | 'gone', input: unknown, output: unknown) {
+  const tile = toTile(input, output);
+  const context = canvas.getContext('2d');
+  if (!tile || !context) return;
+  if (canvas.width !== tile.width || canvas.height !== tile.height) {
+    canvas.width = tile.width;
+    canvas.height = tile.height;
+  }
+  if (state === 'gone') {
+    context.clearRect(tile.x, tile.y, tile.w, tile.h);
+    return;
+  }
+  paintTile(context, tile);
+  if (state === 'waiting') {
+    context.fillStyle = 'rgba(255, 255, 255, 0.5)';
+    context.fillRect(tile.x, tile.y, tile.w, tile.h);
+    context.setLineDash([4, 3]);
+    context.lineWidth = 2;
+    context.strokeStyle = 'rgb(20, 60, 55)';
+    context.strokeRect(tile.x + 1, tile.y + 1, tile.w - 2, tile.h - 2);
+    context.setLineDash([]);
+  }
+}
 
 export function MandelbrotPicture({
   project,
   title = 'The Mandelbrot set, drawn by volunteers',
+  own,
 }: MandelbrotPictureProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
+  const strip = useRef<Map<string, HTMLCanvasElement>>(new Map());
+  const redraw = useRef<() => void>(() => {});
   const [view, setView] = useState<View>(EMPTY);
 
   useEffect(() => {
     const abort = new AbortController();
-    const queue: MandelbrotTile[] = [];
-    const painted = new Set<string>();
-    let total = 0;
+    const frames = new FrameSet();
+    /** Each frame's full-size picture, off screen; the visible canvases copy from these. */
+    const images = new Map<string, HTMLCanvasElement>();
+    const queue: { frame: Frame; state: TileState | 'gone'; input: unknown; output: unknown }[] = [];
     let after = 0;
-    let frame: number | undefined;
+    let sawTile = false;
+    let animation: number | undefined;
     let pollTimer: ReturnType<typeof setTimeout> | undefined;
     setView(EMPTY);
 
-    const paintSome = () => {
-      frame = undefined;
-      const element = canvas.current;
-      const context = element?.getContext('2d');
-      if (!element || !context) {
-        // The canvas mounts with the first answer's render; paint on the next frame.
-        if (queue.length > 0) frame = requestAnimationFrame(paintSome);
-        return;
-      }
-      for (let i = 0; i < TILES_PER_FRAME && queue.length > 0; i++) {
-        const tile = queue.shift()!;
-        // Resizing clears the canvas, so it happens only before the first tile.
-        if (painted.size === 0 && (element.width !== tile.width || element.height !== tile.height)) {
-          element.width = tile.width;
-          element.height = tile.height;
+    const show = () => {
+      const ordered = frames.ordered();
+      const current = ordered.at(-1);
+      const main = canvas.current;
+      const image = current && images.get(current.key);
+      if (main && image) {
+        if (main.width !== image.width || main.height !== image.height) {
+          main.width = image.width;
+          main.height = image.height;
         }
-        paintTile(context, tile);
-        painted.add(`${tile.x},${tile.y}`);
-        total = Math.max(total, tilesInImage(tile));
+        const context = main.getContext('2d');
+        context?.clearRect(0, 0, main.width, main.height);
+        context?.drawImage(image, 0, 0);
       }
-      setView((old) => ({ ...old, painted: painted.size, total }));
-      if (queue.length > 0) frame = requestAnimationFrame(paintSome);
+      for (const [key, thumb] of strip.current) {
+        const source = images.get(key);
+        const context = thumb.getContext('2d');
+        if (!source || !context) continue;
+        context.clearRect(0, 0, thumb.width, thumb.height);
+        context.drawImage(source, 0, 0, thumb.width, thumb.height);
+      }
+      setView((old) => ({ ...old, frames: ordered.map(viewOf) }));
+    };
+    redraw.current = show;
+
+    const paintSome = () => {
+      animation = undefined;
+      for (let i = 0; i < TILES_PER_FRAME && queue.length > 0; i++) {
+        const { frame, state, input, output } = queue.shift()!;
+        let image = images.get(frame.key);
+        if (!image) {
+          image = document.createElement('canvas');
+          images.set(frame.key, image);
+        }
+        paintInto(image, state, input, output);
+      }
+      show();
+      if (queue.length > 0) animation = requestAnimationFrame(paintSome);
+    };
+    const enqueue = (frame: Frame | undefined, state: TileState | 'gone', input: unknown, output: unknown) => {
+      if (!frame) return;
+      queue.push({ frame, state, input, output });
+      animation ??= requestAnimationFrame(paintSome);
     };
 
     const fetchNew = async (): Promise<'ok' | 'absent'> => {
@@ -88,9 +184,12 @@ export function MandelbrotPicture({
         const page = (await response.json()) as OutputsPage;
         for (const output of page.outputs) {
           after = Math.max(after, output.seq);
-          const tile = toTile(output.input, output.output);
-          if (tile) queue.push(tile);
-          else if (painted.size === 0 && queue.length === 0) return 'absent';
+          if (!toTile(output.input, output.output)) {
+            if (!sawTile) return 'absent';
+            continue;
+          }
+          sawTile = true;
+          enqueue(frames.add(output.input, output.output, 'confirmed'), 'confirmed', output.input, output.output);
         }
         if (page.next === null) return 'ok';
       }
@@ -106,8 +205,6 @@ export function MandelbrotPicture({
             return;
           }
           setView((old) => (old.offline || !old.loaded ? { ...old, loaded: true, offline: false } : old));
-          if (queue.length > 0 && frame === undefined) frame = requestAnimationFrame(paintSome);
-          if (total > 0 && painted.size >= total) delay = COMPLETE_POLL_MS;
         } catch {
           if (abort.signal.aborted) return;
           setView((old) => ({ ...old, offline: true }));
@@ -117,18 +214,49 @@ export function MandelbrotPicture({
       if (!abort.signal.aborted) pollTimer = setTimeout(() => void poll(), delay);
     };
 
+    // Own results come straight from this browser: no round trip before they show.
+    const unsubscribe = own?.subscribe(project, (results) => {
+      for (const result of results) {
+        const parsed = parseOwn(result);
+        if (!parsed) continue;
+        if (result.status === 'waiting' || result.status === 'confirmed') {
+          enqueue(frames.add(parsed.input, parsed.output, result.status), result.status, parsed.input, parsed.output);
+        } else {
+          enqueue(frames.drop(parsed.input, parsed.output), 'gone', parsed.input, parsed.output);
+        }
+      }
+    });
+
     void poll();
     return () => {
       abort.abort();
+      unsubscribe?.();
       clearTimeout(pollTimer);
-      if (frame !== undefined) cancelAnimationFrame(frame);
+      if (animation !== undefined) cancelAnimationFrame(animation);
+      redraw.current = () => {};
     };
-  }, [project]);
+  }, [project, own]);
+
+  // The strip's canvases mount after a render: draw them (and a remounted main canvas) then.
+  useEffect(() => redraw.current(), [view.frames.length, view.loaded]);
 
   if (view.absent || !view.loaded) return null;
-  const progress = view.painted === 0 ? 'No tiles computed yet' : `${view.painted} of ${view.total} tiles computed`;
+  const current = view.frames.at(-1);
+  const earlier = view.frames.slice(0, -1).slice(-STRIP_FRAMES);
+  const zoom =
+    current && view.frames.length > 1 ? ` (frame ${view.frames.length}, zoom ${zoomText(current.zoom)})` : '';
+  const progress = !current
+    ? 'No tiles computed yet'
+    : `${current.confirmed} of ${current.total} tiles confirmed${zoom}`;
+  const waiting = current?.waiting ?? 0;
+  const waitingText = waiting > 0 ? `${waiting} of yours waiting for a second opinion` : '';
   return (
-    <figure class="picture">
+    <figure
+      class="picture"
+      data-frames={view.frames.length}
+      data-confirmed={current?.confirmed ?? 0}
+      data-waiting={waiting}
+    >
       {/* Constant size attributes: Preact never rewrites them, which would clear the canvas. */}
       <canvas
         ref={canvas}
@@ -136,7 +264,7 @@ export function MandelbrotPicture({
         width={DEFAULT_SIZE.width}
         height={DEFAULT_SIZE.height}
         role="img"
-        aria-label={`${title}: ${progress}`}
+        aria-label={`${title}: ${progress}${waitingText ? `, ${waitingText}` : ''}`}
         data-testid="picture-canvas"
       />
       <figcaption class="picture-caption">
@@ -145,8 +273,51 @@ export function MandelbrotPicture({
           {progress}
           {view.offline && ' (reconnecting…)'}
         </span>
+        {waitingText && (
+          <span class="picture-waiting" data-testid="picture-waiting">
+            {waitingText}
+          </span>
+        )}
+        {own && (
+          <span class="picture-legend">
+            <span class="legend-item">
+              <span class="legend-swatch legend-confirmed" aria-hidden="true" /> confirmed by a second volunteer
+            </span>
+            <span class="legend-item">
+              <span class="legend-swatch legend-waiting" aria-hidden="true" /> yours, waiting for a second opinion
+            </span>
+          </span>
+        )}
+        {earlier.length > 0 && (
+          <ol class="picture-strip" aria-label="Earlier frames of the zoom" data-testid="picture-strip">
+            {earlier.map((frame) => (
+              <li
+                key={frame.key}
+                class={frame.finished ? 'strip-frame strip-finished' : 'strip-frame'}
+                data-confirmed={frame.confirmed}
+                data-waiting={frame.waiting}
+              >
+                <canvas
+                  ref={(element) => {
+                    if (element) strip.current.set(frame.key, element);
+                    else strip.current.delete(frame.key);
+                  }}
+                  width={112}
+                  height={80}
+                  role="img"
+                  aria-label={`Zoom ${zoomText(frame.zoom)}: ${frame.confirmed} of ${frame.total} tiles confirmed`}
+                />
+                <span class="strip-label">
+                  {zoomText(frame.zoom)}
+                  {frame.finished ? ' ✓' : ''}
+                </span>
+              </li>
+            ))}
+          </ol>
+        )}
         <span class="picture-note">
-          Each tile is one work unit, painted here as soon as the server has checked and accepted its result.
+          Each tile is one work unit, painted as soon as the server has checked and accepted its result
+          {own ? '; yours show at once, washed out until a second volunteer agrees.' : '.'}
         </span>
       </figcaption>
     </figure>
