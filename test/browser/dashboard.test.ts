@@ -239,10 +239,10 @@ describe('demo picture', () => {
     ] as const) {
       await ada.work(await ada.lease(step, ['mandelbrot']));
       await bob.work(await bob.lease(step, ['mandelbrot']));
-      await progress.filter({ hasText: `${tiles} of 140 tiles computed` }).waitFor({ timeout: 15_000 });
+      await progress.filter({ hasText: `${tiles} of 35 tiles confirmed` }).waitFor({ timeout: 15_000 });
       await waitUntil(`${tiles} tiles are painted`, async () => (await paintedPixels(page)) === tiles * tilePixels);
     }
-    await expect(page.getByTestId('picture-canvas').getAttribute('aria-label')).resolves.toMatch(/20 of 140 tiles/);
+    await expect(page.getByTestId('picture-canvas').getAttribute('aria-label')).resolves.toMatch(/20 of 35 tiles/);
     expect(await axeViolations(page), 'axe, leaderboard with the picture').toEqual([]);
     await screenshots(page, 'leaderboard-demo');
 
@@ -252,7 +252,7 @@ describe('demo picture', () => {
     await dashboard.getByLabel('Publisher token', { exact: true }).fill(server.demoToken!);
     await dashboard.getByRole('button', { name: 'Sign in' }).click();
     const picture = dashboard.locator('[data-project="mandelbrot"]').getByTestId('picture-progress');
-    await picture.filter({ hasText: '20 of 140 tiles computed' }).waitFor({ timeout: 15_000 });
+    await picture.filter({ hasText: '20 of 35 tiles confirmed' }).waitFor({ timeout: 15_000 });
     await waitUntil(
       'the dashboard paints the backlog',
       async () => (await paintedPixels(dashboard)) === 20 * tilePixels,
