@@ -17,18 +17,28 @@ export function formatMessage(template: string, params: MessageParams | undefine
   return render(compile(template), params ?? {}, locale, undefined);
 }
 
-/** Argument names a template uses (top level and in branches): catalogues must agree on them. */
-export function messageArguments(template: string): string[] {
-  const names = new Set<string>();
-  const walk = (parts: Part[]) => {
+/**
+ * Argument names a template uses (top level and in branches), and those it shows: a plural
+ * argument used only to choose word forms is not shown, and a language without them (Chinese)
+ * may leave it out.
+ */
+export function messageArguments(template: string): { all: string[]; shown: string[] } {
+  const all = new Set<string>();
+  const shown = new Set<string>();
+  const walk = (parts: Part[], pound: string | undefined) => {
     for (const part of parts) {
-      if (typeof part === 'string') continue;
-      names.add(part.name);
-      for (const branch of part.branches?.values() ?? []) walk(branch);
+      if (typeof part === 'string') {
+        if (pound !== undefined && part.includes('#')) shown.add(pound);
+        continue;
+      }
+      all.add(part.name);
+      if (part.kind === 'simple' || part.kind === 'number') shown.add(part.name);
+      const inner = part.kind === 'plural' ? part.name : pound;
+      for (const branch of part.branches?.values() ?? []) walk(branch, inner);
     }
   };
-  walk(compile(template));
-  return [...names].sort();
+  walk(compile(template), undefined);
+  return { all: [...all].sort(), shown: [...shown].sort() };
 }
 
 const compiled = new Map<string, Part[]>();

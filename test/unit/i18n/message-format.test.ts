@@ -37,7 +37,15 @@ describe('formatMessage', () => {
     expect(() => formatMessage('{n, date}', { n: 1 }, 'en')).toThrow(/unknown argument type/);
   });
 
-  it('lists the arguments a template uses, in branches too', () => {
-    expect(messageArguments('{a} {n, plural, other {# of {b}}} {a}')).toEqual(['a', 'b', 'n']);
+  it('lists the arguments a template uses, in branches too, and those it shows', () => {
+    expect(messageArguments('{a} {n, plural, other {# of {b}}} {a}')).toEqual({
+      all: ['a', 'b', 'n'],
+      shown: ['a', 'b', 'n'],
+    });
+    // n only picks the word: a language without plurals may leave it out.
+    expect(messageArguments('{count} signed {n, plural, one {receipt} other {receipts}}')).toEqual({
+      all: ['count', 'n'],
+      shown: ['count'],
+    });
   });
 });
