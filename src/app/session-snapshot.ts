@@ -2,6 +2,7 @@
 import type { VolunteerInfo } from '../protocol/api.js';
 import type { OwnCounts } from './own-results.js';
 import type { WorkTally } from './work-tally.js';
+import type { HoldNote, Notice } from './notice.js';
 
 /**
  * `held`: the volunteer chose to run, but a run policy (battery, idle-only, save-data) or an
@@ -40,9 +41,9 @@ export interface SessionSnapshot {
   /** Credit and validation counts as the server last reported them. */
   info: VolunteerInfo | undefined;
   /** The latest thing that went wrong, in words, until things go right again. */
-  problem: string | undefined;
+  problem: Notice | undefined;
   /** Why a run policy pauses or slows the work, in words ("Paused: on battery"). */
-  policyNote: string | undefined;
+  policyNote: HoldNote | undefined;
   /** The CPU share actually in use: the volunteer's, lowered under CPU pressure. */
   cpuPercent: number;
   /** What this browser has computed, across visits. */

@@ -8,6 +8,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { API_PREFIX } from '../../protocol/api.js';
 import { base64ToBytes } from '../../protocol/encoding.js';
+import { useI18n } from '../i18n/app-i18n.js';
 import type { OwnResult, OwnResultsSource } from '../own-results.js';
 import { countTiles, FrameSet, isFinished, type Frame, type TileState } from './mandelbrot-frames.js';
 import { paintTile, toTile } from './mandelbrot-tiles.js';
@@ -56,8 +57,9 @@ const DEFAULT_SIZE = { width: 448, height: 320 };
 const EMPTY: View = { frames: [], loaded: false, absent: false, offline: false };
 const decoder = new TextDecoder();
 
-const zoomText = (zoom: number) =>
-  zoom < 1000 ? `×${zoom.toPrecision(3).replace(/\.?0+$/, '')}` : `×${zoom.toExponential(1).replace('e+', 'e')}`;
+/** Magnification for the locale: three figures, in scientific notation once it is large. */
+const zoomFormat = (zoom: number): Intl.NumberFormatOptions =>
+  zoom < 10_000 ? { maximumSignificantDigits: 3 } : { notation: 'scientific', maximumFractionDigits: 1 };
 
 function viewOf(frame: Frame): FrameView {
   const confirmed = countTiles(frame, 'confirmed');
@@ -108,11 +110,10 @@ function paintInto(canvas: HTMLCanvasElement, state: TileState | 'gone', input: 
   }
 }
 
-export function MandelbrotPicture({
-  project,
-  title = 'The Mandelbrot set, drawn by volunteers',
-  own,
-}: MandelbrotPictureProps) {
+export function MandelbrotPicture({ project, title: givenTitle, own }: MandelbrotPictureProps) {
+  const { t, number } = useI18n();
+  const title = givenTitle ?? t('shared.picture.title');
+  const zoomText = (zoom: number) => number(zoom, zoomFormat(zoom));
   const canvas = useRef<HTMLCanvasElement>(null);
   const strip = useRef<Map<string, HTMLCanvasElement>>(new Map());
   const redraw = useRef<() => void>(() => {});
@@ -244,12 +245,15 @@ export function MandelbrotPicture({
   const current = view.frames.at(-1);
   const earlier = view.frames.slice(0, -1).slice(-STRIP_FRAMES);
   const zoom =
-    current && view.frames.length > 1 ? ` (frame ${view.frames.length}, zoom ${zoomText(current.zoom)})` : '';
+    current && view.frames.length > 1
+      ? t('picture.frame', { frame: view.frames.length, zoom: zoomText(current.zoom) })
+      : '';
   const progress = !current
-    ? 'No tiles computed yet'
-    : `${current.confirmed} of ${current.total} tiles confirmed${zoom}`;
+    ? t('shared.picture.empty')
+    : t('picture.confirmed', { confirmed: current.confirmed, total: current.total }) + zoom;
   const waiting = current?.waiting ?? 0;
-  const waitingText = waiting > 0 ? `${waiting} of yours waiting for a second opinion` : '';
+  const waitingText = waiting > 0 ? t('picture.waiting', { count: waiting }) : '';
+  const label = t('shared.picture.label', { title, progress });
   return (
     <figure
       class="picture"
@@ -264,14 +268,14 @@ export function MandelbrotPicture({
         width={DEFAULT_SIZE.width}
         height={DEFAULT_SIZE.height}
         role="img"
-        aria-label={`${title}: ${progress}${waitingText ? `, ${waitingText}` : ''}`}
+        aria-label={waitingText ? t('picture.labelWaiting', { label, waiting: waitingText }) : label}
         data-testid="picture-canvas"
       />
       <figcaption class="picture-caption">
         <span class="picture-title">{title}</span>
         <span class="picture-progress" data-testid="picture-progress">
           {progress}
-          {view.offline && ' (reconnecting…)'}
+          {view.offline && t('shared.picture.reconnecting')}
         </span>
         {waitingText && (
           <span class="picture-waiting" data-testid="picture-waiting">
@@ -281,15 +285,15 @@ export function MandelbrotPicture({
         {own && (
           <span class="picture-legend">
             <span class="legend-item">
-              <span class="legend-swatch legend-confirmed" aria-hidden="true" /> confirmed by a second volunteer
+              <span class="legend-swatch legend-confirmed" aria-hidden="true" /> {t('picture.legend.confirmed')}
             </span>
             <span class="legend-item">
-              <span class="legend-swatch legend-waiting" aria-hidden="true" /> yours, waiting for a second opinion
+              <span class="legend-swatch legend-waiting" aria-hidden="true" /> {t('picture.legend.waiting')}
             </span>
           </span>
         )}
         {earlier.length > 0 && (
-          <ol class="picture-strip" aria-label="Earlier frames of the zoom" data-testid="picture-strip">
+          <ol class="picture-strip" aria-label={t('picture.strip')} data-testid="picture-strip">
             {earlier.map((frame) => (
               <li
                 key={frame.key}
@@ -305,20 +309,21 @@ export function MandelbrotPicture({
                   width={112}
                   height={80}
                   role="img"
-                  aria-label={`Zoom ${zoomText(frame.zoom)}: ${frame.confirmed} of ${frame.total} tiles confirmed`}
+                  aria-label={t('picture.stripFrame', {
+                    zoom: zoomText(frame.zoom),
+                    confirmed: frame.confirmed,
+                    total: frame.total,
+                  })}
                 />
                 <span class="strip-label">
-                  {zoomText(frame.zoom)}
+                  ×{zoomText(frame.zoom)}
                   {frame.finished ? ' ✓' : ''}
                 </span>
               </li>
             ))}
           </ol>
         )}
-        <span class="picture-note">
-          Each tile is one work unit, painted as soon as the server has checked and accepted its result
-          {own ? '; yours show at once, washed out until a second volunteer agrees.' : '.'}
-        </span>
+        <span class="picture-note">{own ? t('picture.noteOwn') : t('shared.picture.note')}</span>
       </figcaption>
     </figure>
   );

@@ -1,0 +1,4 @@
+// Strings of the leaderboard page.
+export const leaderboard = {
+  'leaderboard.title': 'Leaderboard · Spare Cycles',
+};

@@ -1,0 +1,73 @@
+// The Preact side: a provider holding the page's locale and a hook giving its translator.
+// Switching re-renders the page in place, sets <html lang> and is remembered for next time.
+import { createContext, type ComponentChildren, type VNode } from 'preact';
+import { useContext, useLayoutEffect, useMemo, useState } from 'preact/hooks';
+import { initialLocale, storeLocale, type Locale } from './locale.js';
+import { createTranslator, type Catalogues, type Translator } from './translator.js';
+
+export interface I18n<K extends string> extends Translator<K> {
+  setLocale(locale: Locale): void;
+  /** Like t, with elements for some arguments: "You are {name} on this server", name in <strong>. */
+  rich(key: K, params: Record<string, string | number | VNode>): ComponentChildren;
+}
+
+interface ProviderProps<K extends string> {
+  children: ComponentChildren;
+  /** Set as document.title in the page's language, if given. */
+  titleKey?: K;
+}
+
+/** A provider and hook for one set of catalogues (the app's pages, or the widget card's). */
+export function createI18n<K extends string>(catalogues: Catalogues<K>) {
+  const Context = createContext<I18n<K> | undefined>(undefined);
+
+  function I18nProvider({ children, titleKey }: ProviderProps<K>) {
+    const [locale, setLocale] = useState<Locale>(initialLocale);
+    const i18n = useMemo<I18n<K>>(
+      () => ({
+        ...withRich(createTranslator(catalogues, locale)),
+        setLocale: (next) => {
+          storeLocale(next);
+          setLocale(next);
+        },
+      }),
+      [locale],
+    );
+    // Before paint: the browser picks CJK glyphs and hyphenation by <html lang>.
+    useLayoutEffect(() => {
+      document.documentElement.lang = i18n.tag;
+      if (titleKey) document.title = i18n.t(titleKey);
+    }, [i18n, titleKey]);
+    return <Context.Provider value={i18n}>{children}</Context.Provider>;
+  }
+
+  function useI18n(): I18n<K> {
+    const i18n = useContext(Context);
+    if (!i18n) throw new Error('useI18n outside its I18nProvider');
+    return i18n;
+  }
+
+  return { I18nProvider, useI18n };
+}
+
+// Element arguments go through the message as markers that cannot occur in a catalogue's text,
+// then the formatted string is cut at them and the elements put back in their places.
+const MARK = '\u0000';
+
+function withRich<K extends string>(translator: Translator<K>): Translator<K> & Pick<I18n<K>, 'rich'> {
+  return {
+    ...translator,
+    rich: (key, params) => {
+      const elements: VNode[] = [];
+      const flat: Record<string, string | number> = {};
+      for (const [name, value] of Object.entries(params)) {
+        if (typeof value === 'string' || typeof value === 'number') flat[name] = value;
+        else flat[name] = `${MARK}${elements.push(value) - 1}${MARK}`;
+      }
+      return translator
+        .t(key, flat)
+        .split(MARK)
+        .map((piece, i) => (i % 2 === 1 ? elements[Number(piece)] : piece));
+    },
+  };
+}
