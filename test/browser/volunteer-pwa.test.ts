@@ -124,12 +124,14 @@ describe('volunteer PWA', () => {
     const node = await startNodeVolunteer(stack.url);
     try {
       await waitUntil(
-        'the picture shows a few tiles and a unit is running',
+        'the picture shows a few confirmed tiles and a unit is running',
         async () => {
-          const progress = page.getByTestId('picture-progress');
-          if ((await progress.count()) === 0) return false;
-          const painted = Number(/^(\d+) of/.exec((await progress.textContent()) ?? '')?.[1] ?? 0);
-          return painted >= 6 && (await page.locator('progress').count()) > 0;
+          // Confirmed tiles of the zoom's current frame and of the earlier frames in its strip.
+          const counts = await page
+            .locator('figure.picture, .picture-strip li')
+            .evaluateAll((elements) => elements.map((e) => Number(e.getAttribute('data-confirmed') ?? 0)));
+          const confirmed = counts.reduce((sum, n) => sum + n, 0);
+          return confirmed >= 6 && (await page.locator('progress').count()) > 0;
         },
         60_000,
       );
