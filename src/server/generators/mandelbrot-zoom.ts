@@ -31,7 +31,7 @@ export interface ZoomState {
   frame: number;
   /** Zoom passes completed: each pass zooms into the next point, from the whole set down. */
   pass: number;
-  /** The frame within this pass (0: the whole set). */
+  /** The frame within this pass (0: the whole set, drawn in the first pass only). */
   depth: number;
 }
 
@@ -100,7 +100,8 @@ export const mandelbrotZoom: WorkGenerator<ZoomState> = {
       state: {
         frame: state.frame + 1,
         pass: deeper ? state.pass : state.pass + 1,
-        depth: deeper ? state.depth + 1 : 0,
+        // Later passes start one frame in: the whole-set frame is the same for every point.
+        depth: deeper ? state.depth + 1 : 1,
       },
     };
   },

@@ -143,6 +143,8 @@ export class WorkGenerators {
     let state = JSON.parse(row.state) as unknown;
     let steps = row.steps;
     let count = await unsent(tx, row.project, steps, row.minUnsent);
+    // Another server may have topped it up between our count and our lock.
+    if (count >= row.minUnsent) return;
     for (let i = 0; i < MAX_STEPS_PER_TOP_UP && count < row.minUnsent; i++) {
       const next = generator.next(state);
       state = next.state;
