@@ -48,6 +48,8 @@ interface View {
 const POLL_MS = 1000;
 const OFFLINE_POLL_MS = 5000;
 const PAGE = 200;
+/** Validations fetched on opening: about the frames the picture shows, not a long zoom's whole history. */
+const TAIL = 300;
 /** A backlog (a page opened late) still builds up visibly, tile by tile, in about a second. */
 const TILES_PER_FRAME = 6;
 /** Frames before the current one shown in the strip. */
@@ -125,7 +127,7 @@ export function MandelbrotPicture({ project, title: givenTitle, own }: Mandelbro
     /** Each frame's full-size picture, off screen; the visible canvases copy from these. */
     const images = new Map<string, HTMLCanvasElement>();
     const queue: { frame: Frame; state: TileState | 'gone'; input: unknown; output: unknown }[] = [];
-    let after = 0;
+    let after: number | undefined;
     let sawTile = false;
     let animation: number | undefined;
     let pollTimer: ReturnType<typeof setTimeout> | undefined;
@@ -178,13 +180,14 @@ export function MandelbrotPicture({ project, title: givenTitle, own }: Mandelbro
 
     const fetchNew = async (): Promise<'ok' | 'absent'> => {
       for (;;) {
-        const url = `${API_PREFIX}/projects/${encodeURIComponent(project)}/outputs?after=${after}&limit=${PAGE}`;
+        const from = after === undefined ? `tail=${TAIL}` : `after=${after}`;
+        const url = `${API_PREFIX}/projects/${encodeURIComponent(project)}/outputs?${from}&limit=${PAGE}`;
         const response = await fetch(url, { signal: abort.signal });
         if ([401, 403, 404].includes(response.status)) return 'absent';
         if (!response.ok) throw new Error(`the server answered ${response.status}`);
         const page = (await response.json()) as OutputsPage;
         for (const output of page.outputs) {
-          after = Math.max(after, output.seq);
+          after = Math.max(after ?? 0, output.seq);
           if (!toTile(output.input, output.output)) {
             if (!sawTile) return 'absent';
             continue;
@@ -192,6 +195,7 @@ export function MandelbrotPicture({ project, title: givenTitle, own }: Mandelbro
           sawTile = true;
           enqueue(frames.add(output.input, output.output, 'confirmed'), 'confirmed', output.input, output.output);
         }
+        after ??= 0;
         if (page.next === null) return 'ok';
       }
     };

@@ -15,6 +15,10 @@ const pageSchema = {
     limit: { type: 'string', pattern: '^[0-9]{1,5}$' },
   },
 } as const;
+const outputsQuerySchema = {
+  ...pageSchema,
+  properties: { ...pageSchema.properties, tail: { type: 'string', pattern: '^[1-9][0-9]{0,4}$' } },
+} as const;
 const STREAM_INTERVAL_MS = 1000;
 
 async function ownedProject(store: Store, publisher: string, id: string) {
@@ -72,15 +76,24 @@ export function dashboardRoutes(app: FastifyInstance, { store, clock }: ServerCo
     return store.batchStats(batch.id, clock());
   });
 
-  app.get<{ Params: { project: string }; Querystring: { after?: string; limit?: string } }>(
+  app.get<{ Params: { project: string }; Querystring: { after?: string; limit?: string; tail?: string } }>(
     '/projects/:project/outputs',
-    { schema: { querystring: pageSchema } },
+    { schema: { querystring: outputsQuerySchema } },
     async (request) => {
       const project = await store.getProject(request.params.project);
       if (!project) throw new ApiError('SC_PROJECT_UNKNOWN', request.params.project);
       if (!project.publicResults) await ownedProject(store, await requirePublisher(store, request), project.id);
       const limit = Math.min(Number(request.query.limit ?? 500), 5000) || 500;
-      const outputs = await store.validatedOutputs(project.id, Number(request.query.after ?? 0), limit);
+      const { tail } = request.query;
+      if (tail !== undefined && request.query.after !== undefined) {
+        throw new ApiError('SC_BAD_REQUEST', 'give either "after" or "tail", not both');
+      }
+      // `tail=N`: start N validations before the newest (a picture needs its recent frames, not all).
+      const after =
+        tail !== undefined
+          ? Math.max(0, (await store.latestOutputSeq(project.id)) - Number(tail))
+          : Number(request.query.after ?? 0);
+      const outputs = await store.validatedOutputs(project.id, after, limit);
       return {
         outputs: outputs.map((o) => ({
           seq: o.seq,

@@ -36,7 +36,7 @@ import type {
   VolunteerRow,
 } from './store.js';
 import { PolicyCache, Validation } from './validation.js';
-import { audit, batchStats, leaderboard, listBatches, unitCounts, validatedOutputs } from './views.js';
+import { audit, batchStats, latestOutputSeq, leaderboard, listBatches, unitCounts, validatedOutputs } from './views.js';
 
 export interface SqlStoreOptions {
   random?: () => number;
@@ -338,6 +338,10 @@ export class SqlStore implements Store {
 
   async validatedOutputs(project: string, afterSeq: number, limit: number): Promise<ValidatedOutput[]> {
     return validatedOutputs(this.sql, project, afterSeq, limit);
+  }
+
+  async latestOutputSeq(project: string): Promise<number> {
+    return latestOutputSeq(this.sql, project);
   }
 
   async leaseUnits(volunteer: string, max: number, projects: string[] | undefined, now: number): Promise<Lease[]> {

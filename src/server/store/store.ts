@@ -182,6 +182,9 @@ export interface Store {
   /** Validated outputs of a project whose results are public (the demo picture), in validation order. */
   validatedOutputs(project: string, afterSeq: number, limit: number): Promise<ValidatedOutput[]>;
 
+  /** The `seq` of the project's newest validated output, 0 before any. */
+  latestOutputSeq(project: string): Promise<number>;
+
   /** Issues up to `max` leases to the volunteer, never two replicas of one unit to it. */
   leaseUnits(volunteer: string, max: number, projects: string[] | undefined, now: number): Promise<Lease[]>;
   /** Records results, validates the units they complete and grants credit, atomically. */

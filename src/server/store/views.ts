@@ -74,6 +74,15 @@ export async function validatedOutputs(
   return rows.map((r) => ({ seq: r.seq, input: new Uint8Array(r.input), output: new Uint8Array(r.output) }));
 }
 
+/** The newest validation's `seq` in a project (0 before any), so a picture can start near the end. */
+export async function latestOutputSeq(db: SqlRunner, project: string): Promise<number> {
+  const row = await db.get<{ seq: number | null }>(
+    'SELECT MAX(done_seq) AS seq FROM units WHERE project = ? AND done_seq IS NOT NULL',
+    [project],
+  );
+  return Number(row?.seq ?? 0);
+}
+
 export async function leaderboard(db: SqlRunner, limit: number): Promise<LeaderboardView> {
   const volunteers = await db.all<LeaderboardView['volunteers'][number]>(
     `SELECT id AS volunteer, name, credit, validated FROM volunteers WHERE credit > 0
