@@ -260,6 +260,31 @@ describe('demo picture', () => {
     expect(await dashboard.locator('[data-project="primes"] canvas.picture-canvas').count()).toBe(0);
     expect(await axeViolations(dashboard), 'axe, demo dashboard').toEqual([]);
     await screenshots(dashboard, 'dashboard-demo');
+
+    // The zoom goes on: the first frame completes, the generator's next frame is current, and the
+    // finished one moves to the strip, on the leaderboard as on the dashboard.
+    await ada.work(await ada.lease(20, ['mandelbrot']));
+    await bob.work(await bob.lease(20, ['mandelbrot']));
+    const frames = await server.store.listBatches('mandelbrot');
+    expect(frames.find((b) => b.batch === 'g_mandelbrot_0')!.done).toBe(true);
+    // Trusted by now, the two may have had units accepted alone: count what the server validated.
+    const second = frames.find((b) => b.batch === 'g_mandelbrot_1')!.counts.done;
+    expect(second).toBeGreaterThan(0);
+    for (const shown of [page, dashboard]) {
+      const caption = shown.getByTestId('picture-progress').first();
+      await caption
+        .filter({ hasText: new RegExp(`^${second} of 35 tiles confirmed \\(zoom ×1\\.25\\)`) })
+        .waitFor({ timeout: 15_000 });
+      const finished = shown.getByTestId('picture-strip').first().locator('li.strip-finished');
+      await finished.waitFor({ timeout: 15_000 });
+      expect(await finished.getAttribute('data-confirmed')).toBe('35');
+      await waitUntil(
+        'the current frame shows its tiles',
+        async () => (await paintedPixels(shown)) === second * tilePixels,
+      );
+    }
+    expect(await axeViolations(page), 'axe, leaderboard with a strip of frames').toEqual([]);
+    await screenshots(page, 'leaderboard-demo-frames');
     await Promise.all([page.close(), dashboard.close()]);
   });
 });

@@ -248,10 +248,8 @@ export function MandelbrotPicture({ project, title: givenTitle, own }: Mandelbro
   if (view.absent || !view.loaded) return null;
   const current = view.frames.at(-1);
   const earlier = view.frames.slice(0, -1).slice(-STRIP_FRAMES);
-  const zoom =
-    current && view.frames.length > 1
-      ? t('picture.frame', { frame: view.frames.length, zoom: zoomText(current.zoom) })
-      : '';
+  // A zoom's frame says how deep it is; a plain picture (zoom 1) needs no such note.
+  const zoom = current && current.zoom > 1 ? t('picture.zoom', { zoom: zoomText(current.zoom) }) : '';
   const progress = !current
     ? t('shared.picture.empty')
     : t('picture.confirmed', { confirmed: current.confirmed, total: current.total }) + zoom;

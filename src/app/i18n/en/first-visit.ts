@@ -2,7 +2,7 @@
 // frames and legend, and the counters of results waiting for a second opinion and confirmed.
 export const firstVisit = {
   'picture.confirmed': '{confirmed} of {total} tiles confirmed',
-  'picture.frame': ' (frame {frame}, zoom ×{zoom})',
+  'picture.zoom': ' (zoom ×{zoom})',
   'picture.waiting': '{count} of yours waiting for a second opinion',
   'picture.labelWaiting': '{label}, {waiting}',
   'picture.legend.confirmed': 'confirmed by a second volunteer',

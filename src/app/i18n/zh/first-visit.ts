@@ -3,7 +3,7 @@ import type { firstVisit as en } from '../en/first-visit.js';
 
 export const firstVisit: Record<keyof typeof en, string> = {
   'picture.confirmed': '已确认 {confirmed} / {total} 个图块',
-  'picture.frame': '（第 {frame} 帧，放大 ×{zoom}）',
+  'picture.zoom': '（放大 ×{zoom}）',
   'picture.waiting': '你的 {count} 个图块正在等待第二位志愿者核对',
   'picture.labelWaiting': '{label}，{waiting}',
   'picture.legend.confirmed': '已由第二位志愿者确认',
