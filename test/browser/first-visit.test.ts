@@ -50,6 +50,17 @@ const ownResults = (page: Page) =>
       }),
   );
 
+/** axe-core's violations on the page as it is now, as short readable lines. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: resolve('node_modules/axe-core/axe.min.js') });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
+    const result = await axe.run(document);
+    return result.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+  return violations.map((v) => `${v.id}: ${v.nodes.join(', ')}`);
+}
+
 /** RGBA of a rectangle of the picture's main canvas. */
 const region = (page: Page, x: number, y: number, w: number, h: number) =>
   page
@@ -118,6 +129,7 @@ describe('first visit', () => {
     const board = (await (await fetch(`${server.url}/api/v1/leaderboard`)).json()) as { volunteers: unknown[] };
     expect(board.volunteers).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, 'first-visit-waiting.png'), fullPage: true });
+    expect(await axeViolations(page), 'axe, an own tile waiting').toEqual([]);
 
     // A second volunteer computes the same tile: the server validates it.
     const second = new SimVolunteer(server.url, mandelbrot);
