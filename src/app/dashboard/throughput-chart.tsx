@@ -34,7 +34,13 @@ function withAlpha(hex: string, alpha: number): string {
   return `rgba(${parseInt(m[1]!, 16)}, ${parseInt(m[2]!, 16)}, ${parseInt(m[3]!, 16)}, ${alpha})`;
 }
 
-function chartOptions(width: number, seriesLabel: string): uPlot.Options {
+/** What the chart writes in the page's language: its series' name and the time of day on its axis. */
+interface ChartWords {
+  series: string;
+  time(ms: number): string;
+}
+
+function chartOptions(width: number, words: ChartWords): uPlot.Options {
   const accent = themeColour('--accent', '#1d5c4f');
   const muted = themeColour('--muted', '#4f5c56');
   const line = themeColour('--line', '#dde3dd');
@@ -45,11 +51,14 @@ function chartOptions(width: number, seriesLabel: string): uPlot.Options {
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
     scales: { y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.15))] } },
-    axes: [axis, { ...axis, size: 40 }],
+    axes: [
+      { ...axis, values: (_u, splits) => splits.map((s) => words.time(s * 1000)) },
+      { ...axis, size: 40 },
+    ],
     series: [
       {},
       {
-        label: seriesLabel,
+        label: words.series,
         stroke: accent,
         fill: withAlpha(accent, 0.35),
         width: 1,
@@ -66,13 +75,17 @@ export function ThroughputChart({ stats, at }: { stats: BatchStats; at: number }
   const data = useMemo(() => throughputSeries(stats, at), [stats, at]);
   const latest = useRef(data);
   latest.current = data;
-  const { t } = useI18n();
-  const seriesLabel = t('dashboard.chart.series');
+  const { t, date, locale } = useI18n();
+  const words = useRef<ChartWords>({ series: '', time: String });
+  words.current = {
+    series: t('dashboard.chart.series'),
+    time: (ms) => date(ms, { hour: 'numeric', minute: '2-digit' }),
+  };
 
   useEffect(() => {
     const element = box.current;
     if (!element) return undefined;
-    const plot = new uPlot(chartOptions(Math.max(200, element.clientWidth), seriesLabel), latest.current, element);
+    const plot = new uPlot(chartOptions(Math.max(200, element.clientWidth), words.current), latest.current, element);
     chart.current = plot;
     const resize = new ResizeObserver(() =>
       plot.setSize({ width: Math.max(200, element.clientWidth), height: HEIGHT }),
@@ -83,7 +96,8 @@ export function ThroughputChart({ stats, at }: { stats: BatchStats; at: number }
       plot.destroy();
       chart.current = undefined;
     };
-  }, [seriesLabel]);
+    // Made anew in another language: uPlot reads its labels once.
+  }, [locale]);
 
   useEffect(() => {
     chart.current?.setData(data);
