@@ -10,6 +10,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appCatalogues } from '../../src/app/i18n/app-catalogues.js';
 import { mandelbrotReference, type MandelbrotInput } from '../../src/kernels/mandelbrot/reference.js';
+import { DEMO_PROJECTS } from '../../src/server/seed-demo.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
 import { SimVolunteer, type Behaviour } from '../helpers/sim-volunteer.js';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.js';
@@ -20,6 +21,8 @@ import { axeViolations } from './widget-fixture.js';
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 const { en, zh } = appCatalogues;
+/** The demo projects' descriptions as a Chinese reader sees them. */
+const DEMO_ZH = DEMO_PROJECTS.map((p) => p.descriptions.zh!);
 
 let server: RunningServer;
 let browser: Browser;
@@ -81,6 +84,9 @@ describe('pages in Chinese', () => {
     await page.getByRole('heading', { name: zh['volunteer.headline'] }).waitFor();
     await expect(page.title()).resolves.toBe(zh['volunteer.title']);
     await expect(page.getByTestId('state').textContent()).resolves.toContain(zh['volunteer.state.ready']);
+    // The demo projects carry Chinese descriptions: those are shown, not the English ones.
+    for (const text of DEMO_ZH) await page.getByText(text, { exact: true }).waitFor();
+    for (const { description } of DEMO_PROJECTS) await expect(page.getByText(description).count()).resolves.toBe(0);
     await checkChinese(page, 'volunteer-first-visit');
 
     // After Start the live and contribution panels show too; numbers are the locale's.
@@ -118,6 +124,7 @@ describe('pages in Chinese', () => {
     await page.getByRole('button', { name: zh['dashboard.signIn.submit'] }).click();
     await page.locator('[data-project="mandelbrot"]').getByTestId('picture-progress').waitFor();
     await page.getByTestId('live-status').filter({ hasText: zh['live.live'] }).waitFor();
+    for (const text of DEMO_ZH) await page.getByText(text, { exact: true }).waitFor();
     await checkChinese(page, 'dashboard');
     await page.close();
   });
@@ -135,6 +142,8 @@ describe('pages in Chinese', () => {
     await page.getByRole('heading', { name: en['volunteer.headline'] }).waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     expect(await rawKeys(page)).toEqual([]);
+    // In English, the projects' own (English) descriptions.
+    for (const { description } of DEMO_PROJECTS) await page.getByText(description, { exact: true }).waitFor();
     for (const [path, heading] of [
       ['/leaderboard', en['leaderboard.headline']],
       ['/dashboard', en['dashboard.headline']],

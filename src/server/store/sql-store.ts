@@ -7,6 +7,7 @@ import { decideUnit, type QuorumDecider } from '../validator.js';
 import { LedgerAppender, ledgerEntries, ledgerReceipts } from './ledger-log.js';
 import { ledgerProofs, type ReceiptProofs } from './ledger-proofs.js';
 import { leaseUnits } from './scheduler.js';
+import { decodeDescription, encodeDescription } from './project-description.js';
 import { insertRows, storableText, type SqlBackend, type SqlParam } from './sql.js';
 import type {
   BatchRow,
@@ -97,7 +98,7 @@ export class SqlStore implements Store {
         [
           id,
           storableText(project.name),
-          storableText(project.description),
+          encodeDescription(project.description, project.descriptions),
           project.owner,
           project.publicResults ? 1 : 0,
           project.createdAt,
@@ -113,7 +114,7 @@ export class SqlStore implements Store {
        FROM projects WHERE id = ?`,
       [id],
     );
-    return row && { ...row, publicResults: row.publicResults === 1 };
+    return row && { ...row, ...decodeDescription(row.description), publicResults: row.publicResults === 1 };
   }
 
   async listProjects(): Promise<ProjectInfo[]> {
@@ -133,6 +134,7 @@ export class SqlStore implements Store {
     return Promise.all(
       projects.map(async (p) => ({
         ...p,
+        ...decodeDescription(p.description),
         picture: p.picture === 1,
         units: await unitCounts(this.sql, 'WHERE project = ?', [p.id]),
       })),
