@@ -2,6 +2,7 @@
 // work is left, and a tick box to help it or not. All are ticked until the volunteer chooses.
 import type { ProjectInfo } from '../protocol/api.js';
 import { useI18n } from './i18n/app-i18n.js';
+import { projectDescription } from './i18n/project-text.js';
 import type { Notice } from './notice.js';
 
 interface ProjectListProps {
@@ -13,7 +14,7 @@ interface ProjectListProps {
 }
 
 export function ProjectList({ projects, error, chosen, onChoose }: ProjectListProps) {
-  const { t, number: count } = useI18n();
+  const { t, number: count, locale } = useI18n();
   const isChosen = (id: string) => chosen === undefined || chosen.includes(id);
   const toggle = (id: string, on: boolean) => {
     const all = projects?.map((p) => p.id) ?? [];
@@ -31,7 +32,7 @@ export function ProjectList({ projects, error, chosen, onChoose }: ProjectListPr
       {projects?.length === 0 && <p class="empty">{t('volunteer.projects.none')}</p>}
       {projects && projects.length > 0 && (
         <ul class="projects">
-          {projects.map(({ id, name, description, units }) => (
+          {projects.map(({ id, name, description, descriptions, units }) => (
             <li key={id} class="project">
               <input
                 type="checkbox"
@@ -45,7 +46,7 @@ export function ProjectList({ projects, error, chosen, onChoose }: ProjectListPr
                   <label for={`project-${id}`}>{name}</label>
                 </h3>
                 <div id={`project-${id}-about`}>
-                  {description && <p>{description}</p>}
+                  {description && <About {...projectDescription({ description, descriptions }, locale)} />}
                   <p class="counts">
                     {t('volunteer.projects.counts', {
                       done: count(units.done),
@@ -67,4 +68,8 @@ export function ProjectList({ projects, error, chosen, onChoose }: ProjectListPr
       )}
     </section>
   );
+}
+
+function About({ text, lang }: { text: string; lang: string | undefined }) {
+  return <p lang={lang}>{text}</p>;
 }

@@ -2,7 +2,9 @@
 import {
   API_PREFIX,
   type BatchStatus,
+  type CreateProjectRequest,
   type CreateProjectResponse,
+  type DescriptionTranslations,
   type KernelInfo,
   type PublishRequest,
   type PublishResponse,
@@ -34,8 +36,15 @@ export class ApiClient {
     this.base = normaliseServer(server) + API_PREFIX;
   }
 
-  createProject(name: string, description?: string): Promise<CreateProjectResponse> {
-    return this.request('POST', '/projects', { json: description ? { name, description } : { name } });
+  createProject(
+    name: string,
+    description?: string,
+    descriptions?: DescriptionTranslations,
+  ): Promise<CreateProjectResponse> {
+    const json: CreateProjectRequest = { name };
+    if (description) json.description = description;
+    if (descriptions?.zh) json.descriptions = descriptions;
+    return this.request('POST', '/projects', { json });
   }
 
   addKernel(bytes: Uint8Array): Promise<KernelInfo> {

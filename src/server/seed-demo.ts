@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { DescriptionTranslations } from '../protocol/api.js';
 import { jsonToBytes } from '../protocol/encoding.js';
 import { createPublisherToken, hashSecret } from './auth.js';
 import { admitKernel } from './kernel-check.js';
@@ -18,6 +19,8 @@ interface DemoProject {
   picture: boolean;
   name: string;
   description: string;
+  /** The description in the volunteer page's other languages. */
+  descriptions: DescriptionTranslations;
   kernel: string;
   /** A fixed batch of inputs, or a work generator that keeps the project supplied. */
   work: { inputs: () => unknown[] } | { generator: string; minUnsent: number; state: unknown };
@@ -37,6 +40,12 @@ export const DEMO_PROJECTS: DemoProject[] = [
       `A zoom into ${ZOOM_POINTS[0]!.name}, frame by frame: each unit counts escape iterations for one ` +
       `${ZOOM_FRAME.tile}×${ZOOM_FRAME.tile} tile of a ${ZOOM_FRAME.width}×${ZOOM_FRAME.height} frame, and each ` +
       `frame is ${FRAME_TILES} tiles, magnified ${ZOOM_STEP}× over the last. A picture you can watch grow, for as long as anyone volunteers.`,
+    descriptions: {
+      zh:
+        `一段逐帧放大的“海马谷”之旅：每个单元为一幅 ${ZOOM_FRAME.width}×${ZOOM_FRAME.height} 画面中的一个 ` +
+        `${ZOOM_FRAME.tile}×${ZOOM_FRAME.tile} 图块计算逃逸迭代次数，每帧 ${FRAME_TILES} 个图块，比上一帧放大 ${ZOOM_STEP} 倍。` +
+        '只要有人参与，这幅图就会一直长下去。',
+    },
     kernel: 'mandelbrot.wasm',
     // One frame ahead unsent at all times: the zoom never runs dry.
     work: { generator: mandelbrotZoom.name, minUnsent: FRAME_TILES, state: ZOOM_START },
@@ -48,6 +57,9 @@ export const DEMO_PROJECTS: DemoProject[] = [
     description:
       'Counts the primes below 2³² with a segmented sieve, 67 million numbers per unit. ' +
       'The total checks against the known value π(2³²) = 203,280,221.',
+    descriptions: {
+      zh: '用分段筛法数出 2³² 以下的素数，每个单元处理约 6700 万个数。总数与已知值 π(2³²) = 203,280,221 相核对。',
+    },
     kernel: 'primes.wasm',
     work: {
       inputs: () =>
@@ -104,7 +116,14 @@ async function seedDemoUnlocked(
     const kernel = admitKernel(new Uint8Array(readFileSync(file)));
     await store.putKernel(kernel, now);
     const id = await store.createProject(
-      { name: demo.name, description: demo.description, owner, createdAt: now, publicResults: demo.picture },
+      {
+        name: demo.name,
+        description: demo.description,
+        descriptions: demo.descriptions,
+        owner,
+        createdAt: now,
+        publicResults: demo.picture,
+      },
       demo.id,
     );
     if ('generator' in demo.work) {

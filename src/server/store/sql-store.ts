@@ -17,6 +17,7 @@ import { LedgerAppender, ledgerEntries, ledgerReceipts } from './ledger-log.js';
 import { ledgerProofs, type ReceiptProofs } from './ledger-proofs.js';
 import { ownResults } from './own-results.js';
 import { leaseUnits } from './scheduler.js';
+import { decodeDescription, encodeDescription } from './project-description.js';
 import { insertRows, storableText, type SqlBackend, type SqlParam } from './sql.js';
 import type {
   BatchRow,
@@ -108,7 +109,7 @@ export class SqlStore implements Store {
         [
           id,
           storableText(project.name),
-          storableText(project.description),
+          encodeDescription(project.description, project.descriptions),
           project.owner,
           project.publicResults ? 1 : 0,
           project.createdAt,
@@ -124,7 +125,7 @@ export class SqlStore implements Store {
        FROM projects WHERE id = ?`,
       [id],
     );
-    return row && { ...row, publicResults: row.publicResults === 1 };
+    return row && { ...row, ...decodeDescription(row.description), publicResults: row.publicResults === 1 };
   }
 
   async listProjects(): Promise<ProjectInfo[]> {
@@ -144,6 +145,7 @@ export class SqlStore implements Store {
     return Promise.all(
       projects.map(async (p) => ({
         ...p,
+        ...decodeDescription(p.description),
         picture: p.picture === 1,
         units: await unitCounts(this.sql, 'WHERE project = ?', [p.id]),
       })),

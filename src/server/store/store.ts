@@ -4,6 +4,7 @@
 // test/unit/store/contract.ts holds every backend to it.
 import type {
   BatchStatus,
+  DescriptionTranslations,
   InputEncoding,
   LeaderboardEntry,
   Lease,
@@ -23,6 +24,8 @@ export interface ProjectRow {
   id: string;
   name: string;
   description: string;
+  /** Only when there are any. */
+  descriptions?: DescriptionTranslations;
   owner: string;
   createdAt: number;
   publicResults: boolean;

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { appCatalogues } from '../../../src/app/i18n/app-catalogues.js';
 import { LOCALES } from '../../../src/app/i18n/locale.js';
+import { widgetCatalogues } from '../../../src/app/i18n/widget-catalogues.js';
 import { formatMessage, messageArguments } from '../../../src/app/i18n/message-format.js';
 import type { Catalogues } from '../../../src/app/i18n/translator.js';
 import { KEY_SHAPE } from '../../helpers/i18n-keys.js';
@@ -10,7 +11,10 @@ import { KEY_SHAPE } from '../../helpers/i18n-keys.js';
 /** Texts that are the same in both languages on purpose. */
 const SAME_IN_EVERY_LANGUAGE = new Set(['nav.label', 'nav.home']);
 
-const SETS: [string, Catalogues<string>][] = [['app', appCatalogues]];
+const SETS: [string, Catalogues<string>][] = [
+  ['app', appCatalogues],
+  ['widget', widgetCatalogues],
+];
 
 describe.each(SETS)('%s catalogues', (_name, catalogues) => {
   const english = catalogues.en;
