@@ -47,7 +47,7 @@ export class OwnResults implements OwnResultsSource {
     private readonly credentials: () => Credentials | undefined,
     /** Told when results were confirmed: the credit shown should follow. */
     private readonly onConfirmed: () => void,
-    private readonly db = new OwnResultsDb(),
+    private readonly db: Pick<OwnResultsDb, 'all' | 'put' | 'remove' | 'destroy'> = new OwnResultsDb(),
   ) {}
 
   /** Reads what earlier visits kept; call only once the volunteer has chosen to run here. */
