@@ -258,6 +258,13 @@ describe('demo picture', () => {
       async () => (await paintedPixels(dashboard)) === 20 * tilePixels,
     );
     expect(await dashboard.locator('[data-project="primes"] canvas.picture-canvas').count()).toBe(0);
+    // The lead sees that the project has a work generator, and how far it has gone.
+    await expect(
+      dashboard.locator('[data-project="mandelbrot"]').getByTestId('project-generator').textContent(),
+    ).resolves.toMatch(
+      /^Work generator mandelbrot-zoom: \d+ batch(es)? made so far, keeping at least 35 units unsent$/,
+    );
+    expect(await dashboard.locator('[data-project="primes"]').getByTestId('project-generator').count()).toBe(0);
     expect(await axeViolations(dashboard), 'axe, demo dashboard').toEqual([]);
     await screenshots(dashboard, 'dashboard-demo');
 

@@ -14,7 +14,14 @@ export interface BatchStats {
 }
 
 export type DashboardBatch = Omit<BatchStatus, 'errors'> & { stats: BatchStats };
-export type DashboardProject = ProjectInfo & { batches: DashboardBatch[] };
+export type DashboardProject = ProjectInfo & {
+  /** The newest batches (at most 20: a work generator makes one per step, without end). */
+  batches: DashboardBatch[];
+  /** All the project's batches, shown or not. */
+  batchCount: number;
+  /** The project's work generator, if it has one. */
+  generator: { name: string; steps: number; minUnsent: number } | null;
+};
 
 export interface DashboardFrame {
   /** Server time of the frame, epoch ms: the charts end here. */

@@ -34,6 +34,15 @@ export function ProjectSection({ project, at, token }: Props) {
         </p>
       )}
       <p class="project-totals">{describeCounts(u, total, i18n)}</p>
+      {project.generator && (
+        <p class="project-generator" data-testid="project-generator">
+          {t('generator.line', {
+            name: project.generator.name,
+            steps: project.generator.steps,
+            minUnsent: project.generator.minUnsent,
+          })}
+        </p>
+      )}
       {/* `picture` means public outputs, which need not be tiles (the primes demo has them too): the
           picture hides itself on outputs that are not tiles, so it is tried once there are some. */}
       {project.picture && u.done > 0 && (
@@ -52,6 +61,11 @@ export function ProjectSection({ project, at, token }: Props) {
           {project.batches.map((batch) => (
             <BatchCard key={batch.batch} batch={batch} at={at} token={token} />
           ))}
+          {project.batchCount > project.batches.length && (
+            <p class="batches-more" data-testid="batches-more">
+              {t('generator.moreBatches', { shown: project.batches.length, total: project.batchCount })}
+            </p>
+          )}
         </div>
       )}
     </section>

@@ -20,6 +20,11 @@ const outputsQuerySchema = {
   properties: { ...pageSchema.properties, tail: { type: 'string', pattern: '^[1-9][0-9]{0,4}$' } },
 } as const;
 const STREAM_INTERVAL_MS = 1000;
+/**
+ * Batches per project in a dashboard frame, newest first: a work generator makes a batch per step
+ * and never stops, and the frame is sent every second.
+ */
+export const FRAME_BATCHES = 20;
 
 async function ownedProject(store: Store, publisher: string, id: string) {
   const project = await store.getProject(id);
@@ -34,15 +39,22 @@ async function dashboardFrame(store: Store, publisher: string, now: number) {
   return {
     at: now,
     projects: await Promise.all(
-      projects.map(async (project) => ({
-        ...project,
-        batches: await Promise.all(
-          (await store.listBatches(project.id)).map(async (batch) => ({
-            ...batch,
-            stats: await store.batchStats(batch.batch, now),
-          })),
-        ),
-      })),
+      projects.map(async (project) => {
+        const generator = await store.generatorStatus(project.id);
+        return {
+          ...project,
+          batchCount: await store.batchCount(project.id),
+          generator: generator
+            ? { name: generator.name, steps: generator.steps, minUnsent: generator.minUnsent }
+            : null,
+          batches: await Promise.all(
+            (await store.listBatches(project.id, FRAME_BATCHES)).map(async (batch) => ({
+              ...batch,
+              stats: await store.batchStats(batch.batch, now),
+            })),
+          ),
+        };
+      }),
     ),
   };
 }

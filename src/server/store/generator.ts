@@ -53,8 +53,8 @@ export const generatedBatchId = (project: string, step: number) => `g_${project}
 
 /** Steps one top-up may take: a generator whose batches are tiny cannot hold a lease for long. */
 const MAX_STEPS_PER_TOP_UP = 8;
-/** Unsent units are counted in the newest batches only: older ones are nearly all sent. */
-const COUNTED_BATCHES = 4;
+/** The most units a generator may be asked to keep unsent (its count reads that many batches at most). */
+export const MAX_MIN_UNSENT = 5000;
 /** How long the list of projects with a generator is trusted before it is read again. */
 const LIST_TTL_MS = 2000;
 
@@ -75,6 +75,9 @@ export class WorkGenerators {
   /** Gives `project` a generator and runs its first steps, in the caller's transaction. */
   async attach(tx: SqlTx, project: string, spec: GeneratorSpec, now: number): Promise<void> {
     if (!this.registry.has(spec.name)) throw new Error(`no work generator named ${spec.name} is registered`);
+    if (!Number.isSafeInteger(spec.minUnsent) || spec.minUnsent < 1 || spec.minUnsent > MAX_MIN_UNSENT) {
+      throw new Error(`a generator's minUnsent must be an integer from 1 to ${MAX_MIN_UNSENT}`);
+    }
     await tx.run(
       `INSERT INTO generators (project, name, kernel, policy, min_unsent, state, steps, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, 0, ?)`,
@@ -163,11 +166,14 @@ export class WorkGenerators {
   }
 }
 
-/** Untouched units (never leased) among the newest generated batches, counted up to `enough`. */
+/**
+ * Untouched units (never leased) among the newest `enough` generated batches, counted up to
+ * `enough`. Every batch holds a unit at least, so while that many are untouched they are found
+ * there (units are leased oldest first); one left over in an older batch by an expired lease may
+ * cost one extra step, never an endless run of them.
+ */
 async function unsent(tx: SqlTx, project: string, steps: number, enough: number): Promise<number> {
-  const batches = Array.from({ length: Math.min(steps, COUNTED_BATCHES) }, (_, i) =>
-    generatedBatchId(project, steps - 1 - i),
-  );
+  const batches = Array.from({ length: Math.min(steps, enough) }, (_, i) => generatedBatchId(project, steps - 1 - i));
   if (batches.length === 0) return 0;
   const row = await tx.get<{ n: number }>(
     `SELECT COUNT(*) AS n FROM (SELECT 1 FROM units WHERE batch IN (${batches.map(() => '?').join(', ')})

@@ -330,8 +330,12 @@ export class SqlStore implements Store {
     return row && { key: row.key, name: row.name, origins: JSON.parse(row.origins) as string[] };
   }
 
-  async listBatches(project: string): Promise<BatchStatus[]> {
-    return listBatches(this.sql, project);
+  async listBatches(project: string, limit?: number): Promise<BatchStatus[]> {
+    return listBatches(this.sql, project, limit);
+  }
+
+  async batchCount(project: string): Promise<number> {
+    return (await this.sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM batches WHERE project = ?', [project]))!.n;
   }
 
   async batchStats(batch: string, now: number): Promise<BatchStats> {

@@ -180,7 +180,9 @@ export interface Store {
   getSite(key: string): Promise<SiteRow | undefined>;
 
   listProjectsOf(owner: string): Promise<ProjectInfo[]>;
-  listBatches(project: string): Promise<BatchStatus[]>;
+  /** The project's batches, newest first; at most `limit` of them when given. */
+  listBatches(project: string, limit?: number): Promise<BatchStatus[]>;
+  batchCount(project: string): Promise<number>;
   batchStats(batch: string, now: number): Promise<BatchStats>;
   /** Validated outputs of a project whose results are public (the demo picture), in validation order. */
   validatedOutputs(project: string, afterSeq: number, limit: number): Promise<ValidatedOutput[]>;

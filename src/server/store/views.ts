@@ -20,11 +20,11 @@ export async function unitCounts(db: SqlRunner, where = '', params: string[] = [
   return (await db.get<UnitCounts>(`${COUNTS_SQL} ${where}`, params))!;
 }
 
-export async function listBatches(db: SqlRunner, project: string): Promise<BatchStatus[]> {
+export async function listBatches(db: SqlRunner, project: string, limit?: number): Promise<BatchStatus[]> {
   const batches = await db.all<Omit<BatchStatus, 'counts' | 'done' | 'errors'>>(
     `SELECT id AS batch, project, kernel, total, created_at AS "createdAt" FROM batches
-     WHERE project = ? ORDER BY created_at DESC, id`,
-    [project],
+     WHERE project = ? ORDER BY created_at DESC, id ${limit === undefined ? '' : 'LIMIT ?'}`,
+    limit === undefined ? [project] : [project, limit],
   );
   return Promise.all(
     batches.map(async (b) => {

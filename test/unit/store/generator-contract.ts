@@ -75,6 +75,21 @@ export function generatorContract(context: () => { store: SqlStore; kernel: stri
     expect((await store.generatorStatus('p'))!.steps).toBe(1);
   });
 
+  it('counts small batches right: one-unit steps keep the minimum without running away', async () => {
+    const { store, kernel } = context();
+    const generator = counting(1);
+    store.registerGenerator(generator);
+    await store.attachGenerator('p', spec(generator.name, kernel, 5), 5);
+    expect((await store.generatorStatus('p'))!.steps).toBe(5);
+    expect(await store.leaseUnits('v0', 1, ['p'], 6)).toHaveLength(1);
+    expect((await store.generatorStatus('p'))!.steps).toBe(6);
+    // A lease that takes nothing makes nothing.
+    expect(await store.leaseUnits('v0', 0, ['p'], 7)).toHaveLength(0);
+    expect((await store.generatorStatus('p'))!.steps).toBe(6);
+    expect((await store.unitCounts('p')).unsent).toBe(5);
+    await expect(store.attachGenerator('p-2', spec(generator.name, kernel, 0), 8)).rejects.toThrow(/minUnsent/);
+  });
+
   it('concurrent leases never make one step twice or skip one', async () => {
     const { store, kernel } = context();
     const generator = counting(2);

@@ -12,6 +12,9 @@ export const firstVisit = {
   'picture.noteOwn':
     'Each tile is one work unit, painted as soon as the server has checked and accepted its result; ' +
     'yours show at once, washed out until a second volunteer agrees.',
+  'generator.line':
+    'Work generator {name}: {steps, plural, one {# batch} other {# batches}} made so far, keeping at least {minUnsent} units unsent',
+  'generator.moreBatches': 'The newest {shown} of {total} batches are shown.',
   'own.stats.waiting': 'Waiting for a second opinion',
   'own.stats.confirmed': 'Confirmed',
 };
