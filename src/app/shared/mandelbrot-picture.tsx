@@ -220,8 +220,12 @@ export function MandelbrotPicture({ project, title: givenTitle, own }: Mandelbro
     };
 
     // Own results come straight from this browser: no round trip before they show.
+    /** The status each own result was last drawn with: only what changed is parsed and drawn again. */
+    const drawn = new Map<string, string>();
     const unsubscribe = own?.subscribe(project, (results) => {
       for (const result of results) {
+        if (drawn.get(result.lease) === result.status) continue;
+        drawn.set(result.lease, result.status);
         const parsed = parseOwn(result);
         if (!parsed) continue;
         if (result.status === 'waiting' || result.status === 'confirmed') {
