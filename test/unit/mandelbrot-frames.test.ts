@@ -53,3 +53,17 @@ describe('picture frames', () => {
     expect(frames.size).toBe(1);
   });
 });
+
+describe('a long zoom', () => {
+  it('keeps only the deepest frames it is told to', () => {
+    const frames = new FrameSet();
+    for (let depth = 0; depth < 12; depth++) {
+      const t = tile(depth, 0);
+      frames.add(t.input, t.output, 'confirmed');
+    }
+    const gone = frames.keepNewest(7);
+    expect(gone).toHaveLength(5);
+    expect(frames.size).toBe(7);
+    expect(frames.ordered()[0]!.zoom).toBe(Math.round(448 * 1.25 ** 5) / 448);
+  });
+});

@@ -78,6 +78,13 @@ export class FrameSet {
       .sort((a, b) => a.maxIter - b.maxIter || a.zoom - b.zoom || (a.key < b.key ? -1 : 1));
   }
 
+  /** Forgets all but the deepest `keep` frames (a long zoom must not hold every frame it showed). */
+  keepNewest(keep: number): Frame[] {
+    const gone = this.ordered().slice(0, -keep);
+    for (const frame of gone) this.frames.delete(frame.key);
+    return gone;
+  }
+
   get size(): number {
     return this.ordered().length;
   }

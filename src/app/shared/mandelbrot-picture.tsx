@@ -54,6 +54,8 @@ const TAIL = 300;
 const TILES_PER_FRAME = 6;
 /** Frames before the current one shown in the strip. */
 const STRIP_FRAMES = 6;
+/** Frames kept at all (pixels and tiles): the current one and the strip. */
+const KEPT_FRAMES = STRIP_FRAMES + 1;
 /** The demo's frame size, so the placeholder has the right shape before the first tile. */
 const DEFAULT_SIZE = { width: 448, height: 320 };
 const EMPTY: View = { frames: [], loaded: false, absent: false, offline: false };
@@ -134,6 +136,7 @@ export function MandelbrotPicture({ project, title: givenTitle, own }: Mandelbro
     setView(EMPTY);
 
     const show = () => {
+      for (const gone of frames.keepNewest(KEPT_FRAMES)) images.delete(gone.key);
       const ordered = frames.ordered();
       const current = ordered.at(-1);
       const main = canvas.current;
