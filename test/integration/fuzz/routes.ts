@@ -5,6 +5,7 @@ import {
   leaseSchema,
   publishSchema,
   registerVolunteerSchema,
+  resultStatusSchema,
   submitSchema,
 } from '../../../src/protocol/api.js';
 
@@ -116,6 +117,15 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', label: 'GET /batches/:b/stats', path: /^\/batches\/[^/]+\/stats$/, auth: 'publisher', extra: true },
   { method: 'GET', label: 'GET /projects/:p/outputs', path: /^\/projects\/[^/]+\/outputs$/, auth: 'none', extra: true },
   { method: 'GET', label: 'GET /sites/:key', path: /^\/sites\/[^/]+$/, auth: 'none', extra: true },
+  {
+    method: 'POST',
+    label: 'POST /volunteers/me/results',
+    path: /^\/volunteers\/me\/results$/,
+    auth: 'volunteer',
+    body: 'json',
+    schema: asSchema(resultStatusSchema),
+    extra: true,
+  },
 ];
 export const CORE_ROUTES = ROUTES.filter((r) => !r.extra);
 export const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'];

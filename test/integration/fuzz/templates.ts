@@ -112,6 +112,13 @@ export function template(): Template | undefined {
       return v && route('/volunteers/me', { auth: v.secret });
     case 'GET /me/projects':
       return route('/me/projects', { auth: publisher.token });
+    case 'POST /volunteers/me/results': {
+      const mine = v ? [...v.held.map((h) => h.lease), ...v.returned.map((r) => r.lease)] : [];
+      const leases = Array.from({ length: int(1, 4) }, () =>
+        mine.length && chance(0.6) ? pick(mine) : allLeases().length ? pick(allLeases()) : 'no-such-lease',
+      );
+      return v && route('/volunteers/me/results', { auth: v.secret, body: { leases } });
+    }
     default:
       return route(spec.label.slice(spec.label.indexOf(' ') + 1));
   }
