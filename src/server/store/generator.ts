@@ -31,11 +31,9 @@ export interface GeneratorStatus {
   project: string;
   name: string;
   minUnsent: number;
-  /** Batches generated so far. */
+  /** Batches generated so far: step n's is generatedBatchId(project, n). */
   steps: number;
   state: unknown;
-  /** The generated batches, oldest first. */
-  batches: string[];
 }
 
 interface GeneratorRow {
@@ -119,7 +117,6 @@ export class WorkGenerators {
       minUnsent: row.minUnsent,
       steps: row.steps,
       state: JSON.parse(row.state) as unknown,
-      batches: Array.from({ length: row.steps }, (_, i) => generatedBatchId(project, i)),
     };
   }
 
