@@ -160,4 +160,15 @@ CREATE TABLE IF NOT EXISTS ledger_heads (
 );
 `,
   },
+  {
+    version: 7,
+    name: 'needy-units index the planner can use: a partial index only on simple column terms',
+    sql: `
+-- The first units_needy had \`results + in_flight < max_results\` in its WHERE; SQLite cannot
+-- prove an arithmetic term from a query's, so it never used the index and every lease request
+-- scanned every unit, done ones included. The scheduler keeps that term as a filter.
+DROP INDEX IF EXISTS units_needy;
+CREATE INDEX IF NOT EXISTS units_needy ON units (id) WHERE state = 'open' AND in_flight < want;
+`,
+  },
 ];

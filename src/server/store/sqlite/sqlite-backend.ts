@@ -40,6 +40,10 @@ export class SqliteBackend implements SqlBackend {
       run: async (sql: string, params: readonly SqlParam[] = []) => db.prepare(sql).run(...bind(params)).changes,
       skipLocked: () => '',
       forUpdate: '',
+      indexedBy: (index: string) => `INDEXED BY ${index}`,
+      typed: () => '?',
+      // One connection, every transaction BEGIN IMMEDIATE: they are serialised already.
+      lockLedger: async () => undefined,
     };
   }
 
