@@ -5,7 +5,15 @@
 // servers raced for) is run again from the start.
 import pg from 'pg';
 import { latestVersion, pendingMigrations, SchemaError } from '../migrations.js';
-import { lockKey, storableText, type SqlBackend, type SqlParam, type SqlTx, type SqlType, type TransactionOptions } from '../sql.js';
+import {
+  lockKey,
+  storableText,
+  type SqlBackend,
+  type SqlParam,
+  type SqlTx,
+  type SqlType,
+  type TransactionOptions,
+} from '../sql.js';
 import { POSTGRES_BASELINE, POSTGRES_MIGRATIONS } from './schema.js';
 
 const LEDGER_LOCK = lockKey('sparecycles:ledger');
@@ -71,8 +79,10 @@ function runnerOn(client: Queryable): SqlTx {
       (await client.query(toPositional(sql), values(params))).rows[0] as T | undefined,
     run: async (sql: string, params: readonly SqlParam[] = []) =>
       (await client.query(toPositional(sql), values(params))).rowCount ?? 0,
-    skipLocked: (alias: string) => `FOR UPDATE OF ${alias} SKIP LOCKED`,
-    forUpdate: 'FOR UPDATE',
+    // NO KEY UPDATE: as strong as two writers of one row need, and no conflict with the KEY SHARE
+    // locks that foreign-key checks take (a lease insert checks its unit and volunteer).
+    skipLocked: (alias: string) => `FOR NO KEY UPDATE OF ${alias} SKIP LOCKED`,
+    forUpdate: 'FOR NO KEY UPDATE',
     indexedBy: () => '',
     typed: (type: SqlType) => `CAST(? AS ${PG_TYPES[type]})`,
     lockLedger: async () => {
