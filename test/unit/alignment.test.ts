@@ -190,11 +190,23 @@ describe('alignment kernel', () => {
     '{"query":"A","targets":[1]}',
     '{"query":"A","targets":["A"]} x',
     JSON.stringify({ query: 'A'.repeat(10001), targets: [] }),
+    '{"query":"A","targets":[],"label":"a","label":"b"}',
+    '{"query":"A","targets":[],"label":"tab\\t"}',
+    '{"query":"A","targets":[],"label":1}',
+    JSON.stringify({ query: 'A', targets: [], label: 'x'.repeat(257) }),
   ])('refuses malformed input %s with the usage line', async (input) => {
     const outcome = await runKernel(simd, encoder.encode(input), { maxOutputBytes: MAX_OUTPUT_BYTES });
     expect(outcome.ok).toBe(false);
     if (!outcome.ok) expect(outcome.error.message).toContain('alignment: input must be');
     expect(() => alignmentReferenceBytes(input)).toThrow('alignment: input must be');
+  });
+
+  it('ignores a label of up to 256 printable letters', async () => {
+    const plain = await runOn(simd, '{"query":"ACGT","targets":["CGT"]}');
+    for (const label of ['', 'ref:1-2000 reads:1-48', 'x'.repeat(256)]) {
+      expect(await runOn(simd, JSON.stringify({ label, query: 'ACGT', targets: ['CGT'] }))).toBe(plain);
+      await expectAgreement({ query: 'ACGT', label, targets: ['CGT'] });
+    }
   });
 
   it('accepts JSON whitespace and lower case like the reference', async () => {

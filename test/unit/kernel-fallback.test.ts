@@ -51,7 +51,11 @@ describe('kernel fallback', () => {
 
   it('runs the fallback when this engine cannot validate the kernel (as a SIMD kernel without SIMD)', async () => {
     // A module whose code this engine refuses: header, then a type section of nonsense.
-    const unrunnable = withCustomSection(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 2, 1, 0x42]), FALLBACK_SECTION, echo);
+    const unrunnable = withCustomSection(
+      new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 2, 1, 0x42]),
+      FALLBACK_SECTION,
+      echo,
+    );
     expect(WebAssembly.validate(unrunnable as Uint8Array<ArrayBuffer>)).toBe(false);
     const outcome = await runWith(unrunnable, false);
     expect(outcome.ok).toBe(true);

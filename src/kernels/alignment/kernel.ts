@@ -11,9 +11,10 @@ import { MAX_QUERY } from './kernel-scoring';
 export { alloc, output_ptr, output_len } from '../shared/sc';
 
 const USAGE =
-  'alignment: input must be {"query":"ACGT…","targets":["ACGT…",…]} with at most 10000 query letters ' +
-  'and 65536 targets';
+  'alignment: input must be {"query":"ACGT…","targets":["ACGT…",…]} (optionally "label":"…", up to 256 ' +
+  'printable ASCII characters without \\ or ") with at most 10000 query letters and 65536 targets';
 const MAX_TARGETS: i32 = 65536;
+const MAX_LABEL: i32 = 256;
 const PROGRESS_STEPS: f64 = 32;
 
 let cursor: usize = 0;
@@ -35,7 +36,7 @@ function expect(c: u8): bool {
   return true;
 }
 
-/** Reads `"query"` or `"targets"`: 0, 1, or -1 for anything else. */
+/** Reads `"query"`, `"targets"` or `"label"`: 0, 1, 2, or -1 for anything else. */
 function readKey(): i32 {
   if (!expect(0x22)) return -1;
   const start = cursor;
@@ -46,6 +47,7 @@ function readKey(): i32 {
   if (!expect(0x3a)) return -1;
   if (same(start, len, 'query')) return 0;
   if (same(start, len, 'targets')) return 1;
+  if (same(start, len, 'label')) return 2;
   return -1;
 }
 
@@ -78,6 +80,22 @@ function readSequence(dst: usize): i32 {
   const len = <i32>(cursor - start);
   cursor++;
   return len;
+}
+
+/** Skips the label: a string of at most MAX_LABEL printable ASCII letters other than '"' and '\\'. */
+function skipLabel(): bool {
+  if (!expect(0x22)) return false;
+  const start = cursor;
+  while (cursor < end && cursor - start <= <usize>MAX_LABEL) {
+    const c = load<u8>(cursor);
+    if (c == 0x22) {
+      cursor++;
+      return true;
+    }
+    if (c < 0x20 || c >= 0x7f || c == 0x5c) return false;
+    cursor++;
+  }
+  return false;
 }
 
 function badLetter(what: string, position: i32): i32 {
@@ -116,9 +134,9 @@ export function run(inPtr: usize, inLen: usize): i32 {
   let targetsPtr: usize = 0;
   let used: usize = 0;
   const starts = heap.alloc((<usize>MAX_TARGETS + 1) << 2);
+  let labelled = false;
   if (!expect(0x7b)) return usage();
-  for (let field = 0; field < 2; field++) {
-    if (field == 1 && !expect(0x2c)) return usage();
+  while (true) {
     const key = readKey();
     if (key == 0 && m < 0) {
       queryPtr = codes + used;
@@ -151,13 +169,20 @@ export function run(inPtr: usize, inLen: usize): i32 {
         }
       }
       store<u32>(starts + ((<usize>count) << 2), <u32>(codes + used - targetsPtr));
+    } else if (key == 2 && !labelled) {
+      if (!skipLabel()) return usage();
+      labelled = true;
     } else {
       return usage();
     }
+    skipSpace();
+    if (cursor >= end) return usage();
+    const c = load<u8>(cursor++);
+    if (c == 0x7d) break;
+    if (c != 0x2c) return usage();
   }
-  if (!expect(0x7d)) return usage();
   skipSpace();
-  if (cursor != end) return usage();
+  if (cursor != end || m < 0 || count < 0) return usage();
 
   const scores = heap.alloc((<usize>count) << 2);
   const ends = heap.alloc((<usize>count) << 3);

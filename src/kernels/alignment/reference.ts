@@ -7,6 +7,8 @@ export interface AlignmentInput {
   query: string;
   /** At most 65536 sequences of the same letters. */
   targets: string[];
+  /** Ignored by the alignment: a name for the unit (the demo's says which reference window and reads). */
+  label?: string;
 }
 
 export interface AlignmentOutput {
@@ -21,11 +23,12 @@ export interface AlignmentOutput {
 }
 
 export const ALIGNMENT_USAGE =
-  'alignment: input must be {"query":"ACGT…","targets":["ACGT…",…]} with at most 10000 query letters ' +
-  'and 65536 targets';
+  'alignment: input must be {"query":"ACGT…","targets":["ACGT…",…]} (optionally "label":"…", up to 256 ' +
+  'printable ASCII characters without \\ or ") with at most 10000 query letters and 65536 targets';
 export const SCORING = { match: 2, mismatch: -3, gapOpen: 5, gapExtend: 2 } as const;
 const MAX_QUERY = 10000;
 const MAX_TARGETS = 65536;
+const MAX_LABEL = 256;
 const CODES: Record<number, number> = { 0x61: 0, 0x63: 1, 0x67: 2, 0x74: 3 };
 
 export class AlignmentInputError extends Error {}
@@ -67,9 +70,9 @@ export function parseAlignmentInput(bytes: Uint8Array): { query: Uint8Array; tar
   };
   let query: Uint8Array | undefined;
   let targets: Uint8Array[] | undefined;
+  let labelled = false;
   expect(0x7b);
-  for (let field = 0; field < 2; field++) {
-    if (field === 1) expect(0x2c);
+  for (;;) {
     expect(0x22);
     const keyEnd = bytes.indexOf(0x22, pos);
     if (keyEnd < 0) throw usage();
@@ -96,11 +99,25 @@ export function parseAlignmentInput(bytes: Uint8Array): { query: Uint8Array; tar
         }
       }
       targets = list;
+    } else if (key === 'label' && !labelled) {
+      expect(0x22);
+      const start = pos;
+      while (pos < bytes.length && pos - start <= MAX_LABEL && bytes[pos] !== 0x22) {
+        const c = bytes[pos]!;
+        if (c < 0x20 || c >= 0x7f || c === 0x5c) throw usage();
+        pos++;
+      }
+      if (bytes[pos] !== 0x22 || pos - start > MAX_LABEL) throw usage();
+      pos++;
+      labelled = true;
     } else {
       throw usage();
     }
+    space();
+    const c = bytes[pos++];
+    if (c === 0x7d) break;
+    if (c !== 0x2c) throw usage();
   }
-  expect(0x7d);
   space();
   if (pos !== bytes.length || !query || !targets) throw usage();
   return { query, targets };
