@@ -15,7 +15,7 @@ const REQUIRED_EXPORTS = ['memory', 'alloc', 'run', 'output_ptr', 'output_len'];
 // and it keeps the module free of imports beyond env.abort.
 const ASC_FLAGS = ['-O3', '--runtime', 'stub', '--noAssert'];
 /** Kernels with a 128-bit SIMD inner loop (ASC_FEATURE_SIMD) and a scalar fallback build. */
-const SIMD_KERNELS = new Set(['alignment']);
+const SIMD_KERNELS = new Set(['alignment', 'lorenz96']);
 const FALLBACK_SECTION = 'sc.fallback';
 
 async function listTs(dir) {

@@ -8,10 +8,11 @@ import { jsonToBytes } from '../protocol/encoding.js';
 import { createPublisherToken, hashSecret } from './auth.js';
 import { admitKernel } from './kernel-check.js';
 import { DEMO_TOKEN_FILE, KERNELS_DIR } from './paths.js';
+import { SCIENCE_DEMOS } from './demo-science.js';
 import { DEFAULT_POLICY } from './routes/batches.js';
 import type { Store } from './store/store.js';
 
-interface DemoProject {
+export interface DemoProject {
   id: string;
   /** Its validated outputs are public: the live picture newcomers see. */
   picture: boolean;
@@ -64,6 +65,7 @@ export const DEMO_PROJECTS: DemoProject[] = [
     inputs: () =>
       Array.from({ length: PRIMES_UNITS }, (_, i) => ({ from: i * PRIMES_SPAN, to: (i + 1) * PRIMES_SPAN })),
   },
+  ...SCIENCE_DEMOS,
 ];
 
 const DEMO_TOKEN_SETTING = 'demo_token';

@@ -12,11 +12,13 @@ static double unit_noise(uint64_t member, uint64_t i) {
   return (double)(z >> 11) * 2.220446049250313e-16 - 1;
 }
 
+/* As the kernel: the ring wraps only at i = 0, 1 and n-1; the loop between reads neighbours directly. */
 static void tendency(const double *y, double *k, int n, double forcing) {
-  for (int i = 0; i < n; i++) {
-    int ip1 = i + 1 == n ? 0 : i + 1, im1 = i == 0 ? n - 1 : i - 1, im2 = i < 2 ? n - 2 + i : i - 2;
-    k[i] = (y[ip1] - y[im2]) * y[im1] - y[i] + forcing;
-  }
+  double y0 = y[0], y1 = y[1], yl = y[n - 1], yl1 = y[n - 2];
+  k[0] = (y1 - yl1) * yl - y0 + forcing;
+  k[1] = (y[2] - yl) * y0 - y1 + forcing;
+  for (int i = 2; i < n - 1; i++) k[i] = (y[i + 1] - y[i - 2]) * y[i - 1] - y[i] + forcing;
+  k[n - 1] = (y0 - y[n - 3]) * yl1 - yl + forcing;
 }
 
 static void rk4(double *x, int n, double forcing, double dt, double *work) {
