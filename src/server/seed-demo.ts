@@ -92,24 +92,30 @@ async function demoToken(store: Store, dataDir: string, now: number): Promise<st
   return token!;
 }
 
-/** Seeds under a lock: servers starting at once on one database seed the demo once. */
+/**
+ * Seeds under a lock: servers starting at once on one database seed the demo once. `only`
+ * (project ids) seeds a subset, for tests that need one demo without the others' work.
+ */
 export function seedDemo(
   store: Store,
   dataDir: string,
   now = Date.now(),
+  only?: string[],
 ): Promise<{ token: string; seeded: string[] }> {
-  return store.exclusive('seed-demo', () => seedDemoUnlocked(store, dataDir, now));
+  return store.exclusive('seed-demo', () => seedDemoUnlocked(store, dataDir, now, only));
 }
 
 async function seedDemoUnlocked(
   store: Store,
   dataDir: string,
   now: number,
+  only: string[] | undefined,
 ): Promise<{ token: string; seeded: string[] }> {
   const token = await demoToken(store, dataDir, now);
   const owner = (await store.findPublisher(hashSecret(token)))!;
   const seeded: string[] = [];
   for (const demo of DEMO_PROJECTS) {
+    if (only && !only.includes(demo.id)) continue;
     if (await store.getProject(demo.id)) continue;
     const file = join(KERNELS_DIR, demo.kernel);
     if (!existsSync(file)) throw new Error(`demo kernel ${file} is missing: run \`npm run build\` first`);
