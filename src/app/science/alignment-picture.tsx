@@ -31,35 +31,37 @@ export function AlignmentPicture({ project, title }: { project: string; title: s
   const maxScore = bins.length > 0 ? (bins.length - 1) * BIN : 0;
   return (
     <figure class="picture science-picture" data-testid="alignment-picture">
-      <svg
-        class="science-histogram"
-        viewBox={`0 0 ${WIDTH} ${HEIGHT + AXIS}`}
-        role="img"
-        aria-label={`Best alignment score of each read: ${summary}`}
-      >
-        {bins.map((b, i) =>
-          b.count === 0 ? null : (
-            <rect
-              key={b.from}
-              class={b.from >= MAPPED ? 'histogram-bar mapped' : 'histogram-bar'}
-              x={i * bar + 1}
-              width={Math.max(1, bar - 2)}
-              y={HEIGHT - (b.count / peak) * (HEIGHT - 6)}
-              height={(b.count / peak) * (HEIGHT - 6)}
-            />
-          ),
-        )}
-        <line class="histogram-axis" x1={0} x2={WIDTH} y1={HEIGHT + 0.5} y2={HEIGHT + 0.5} />
-        <text class="histogram-label" x={0} y={HEIGHT + AXIS - 3}>
-          score 0
-        </text>
-        <text class="histogram-label" x={(MAPPED / BIN) * bar} y={HEIGHT + AXIS - 3} text-anchor="middle">
-          {MAPPED}
-        </text>
-        <text class="histogram-label" x={WIDTH} y={HEIGHT + AXIS - 3} text-anchor="end">
-          {maxScore} (perfect)
-        </text>
-      </svg>
+      {hits.length > 0 && (
+        <svg
+          class="science-histogram"
+          viewBox={`0 0 ${WIDTH} ${HEIGHT + AXIS}`}
+          role="img"
+          aria-label={`Best alignment score of each read: ${summary}`}
+        >
+          {bins.map((b, i) =>
+            b.count === 0 ? null : (
+              <rect
+                key={b.from}
+                class={b.from >= MAPPED ? 'histogram-bar mapped' : 'histogram-bar'}
+                x={i * bar + 1}
+                width={Math.max(1, bar - 2)}
+                y={HEIGHT - (b.count / peak) * (HEIGHT - 6)}
+                height={(b.count / peak) * (HEIGHT - 6)}
+              />
+            ),
+          )}
+          <line class="histogram-axis" x1={0} x2={WIDTH} y1={HEIGHT + 0.5} y2={HEIGHT + 0.5} />
+          <text class="histogram-label" x={0} y={HEIGHT + AXIS - 3}>
+            score 0
+          </text>
+          <text class="histogram-label" x={(MAPPED / BIN) * bar} y={HEIGHT + AXIS - 3} text-anchor="middle">
+            {MAPPED}
+          </text>
+          <text class="histogram-label" x={WIDTH} y={HEIGHT + AXIS - 3} text-anchor="end">
+            {maxScore} (perfect)
+          </text>
+        </svg>
+      )}
       <figcaption class="picture-caption">
         <span class="picture-title">{title}</span>
         <span class="picture-progress" data-testid="alignment-progress">

@@ -40,7 +40,9 @@ function columns(series: EnsembleSeries | null): uPlot.AlignedData {
 }
 
 /** 100, 1, 0.01, then 1e-4, 1e-6: uPlot's default prints the small powers of ten as 0. */
-function powerOfTen(value: number): string {
+function powerOfTen(value: number | null): string {
+  // uPlot hands null for the splits its log-axis filter leaves unlabelled.
+  if (value === null || !(value > 0)) return '';
   const e = Math.round(Math.log10(value));
   return e >= -2 ? String(10 ** e >= 1 ? 10 ** e : Number((10 ** e).toFixed(-e))) : `1e${e}`;
 }
@@ -48,6 +50,7 @@ function powerOfTen(value: number): string {
 /** Every even power of ten in range (every power when the range is narrow): a calm grid over eight decades. */
 function decadeSplits(_u: uPlot, _axis: number, min: number, max: number): number[] {
   const powers: number[] = [];
+  if (!(min > 0) || !(max >= min)) return powers;
   for (let e = Math.ceil(Math.log10(min)); e <= Math.floor(Math.log10(max)); e++) powers.push(e);
   const even = powers.filter((e) => e % 2 === 0);
   return (even.length >= 2 ? even : powers).map((e) => 10 ** e);
@@ -73,7 +76,9 @@ function options(width: number): uPlot.Options {
         label: 'distance from the control',
         labelSize: 20,
         splits: decadeSplits,
-        values: (_u, splits) => splits.map(powerOfTen),
+        // Label every split given: uPlot's log-axis filter would leave every other one blank.
+        filter: (_u, splits) => splits,
+        values: (_u, splits) => splits.map((v) => powerOfTen(v as number | null)),
       },
     ],
     bands: [{ series: [SHOWN + 2, SHOWN + 1], fill: rgba(accent, 0.14) }],
