@@ -98,6 +98,9 @@ describe('alignment kernel', () => {
     expect(out.ends[0]).toEqual([10, 10]);
     expect(out.ends[4]).toEqual([0, 0]);
     expect(smithWaterman(new Uint8Array([0, 1, 2, 3]), new Uint8Array([0, 1, 2, 3])).score).toBe(8);
+    // docs/KERNELS.md's example, byte for byte.
+    const text = JSON.stringify({ query: q, targets: [q, 'ACGTAGTAC', ''] });
+    expect(await runOn(simd, text)).toBe('{"scores":[20,11,0],"ends":[[10,10],[10,9],[0,0]]}');
   });
 
   it.each([
