@@ -13,6 +13,7 @@ import { API_PREFIX } from '../../src/protocol/api.js';
 import { SCIENCE_DEMOS } from '../../src/server/demo-science.js';
 import { seedDemo } from '../../src/server/seed-demo.js';
 import { SCREENSHOTS, startNodeVolunteer, startStack, waitUntil, type Stack } from './page-fixture.js';
+import { axeViolations } from './widget-fixture.js';
 
 let stack: Stack;
 let seedDir: string;
@@ -165,6 +166,12 @@ describe('science demos', () => {
     await page.waitForTimeout(500);
     await page.locator('.science-card').screenshot({ path: join(SCREENSHOTS, 'science-card.png') });
     await page.screenshot({ path: join(SCREENSHOTS, 'science-volunteer-page.png'), fullPage: true });
+    expect(await axeViolations(page), 'axe, volunteer page with the science pictures').toEqual([]);
+    // Nothing sticks out sideways on a phone, the charts included.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.locator('.science-card').screenshot({ path: join(SCREENSHOTS, 'science-card-phone.png') });
     expect(errors).toEqual([]);
     await page.close();
   });
