@@ -17,17 +17,18 @@ import { axeViolations } from './widget-fixture.js';
 
 let stack: Stack;
 let seedDir: string;
+let demoToken: string;
 
 beforeAll(async () => {
   stack = await startStack();
   mkdirSync(SCREENSHOTS, { recursive: true });
   seedDir = mkdtempSync(join(tmpdir(), 'sc-science-seed-'));
-  await seedDemo(
+  ({ token: demoToken } = await seedDemo(
     stack.server.store,
     seedDir,
     Date.now(),
     SCIENCE_DEMOS.map((d) => d.id),
-  );
+  ));
 });
 
 afterAll(async () => {
@@ -174,5 +175,17 @@ describe('science demos', () => {
     await page.locator('.science-card').screenshot({ path: join(SCREENSHOTS, 'science-card-phone.png') });
     expect(errors).toEqual([]);
     await page.close();
+
+    // The demo's lead sees both pictures on their dashboard too.
+    const dashboard = await stack.browser.newPage({ viewport: { width: 1200, height: 1400 } });
+    await dashboard.goto(`${stack.url}/dashboard`);
+    await dashboard.getByLabel('Publisher token', { exact: true }).fill(demoToken);
+    await dashboard.getByRole('button', { name: 'Sign in' }).click();
+    await dashboard.locator('[data-project="lorenz96"]').getByTestId('ensemble-picture').waitFor();
+    await dashboard.locator('[data-project="alignment"]').getByTestId('alignment-hits').waitFor();
+    await dashboard.waitForTimeout(500);
+    await dashboard.screenshot({ path: join(SCREENSHOTS, 'science-dashboard.png'), fullPage: true });
+    expect(await axeViolations(dashboard), 'axe, dashboard with the science pictures').toEqual([]);
+    await dashboard.close();
   });
 });
