@@ -9,11 +9,12 @@ import { jsonToBytes } from '../protocol/encoding.js';
 import { createPublisherToken, hashSecret } from './auth.js';
 import { admitKernel } from './kernel-check.js';
 import { DEMO_TOKEN_FILE, KERNELS_DIR } from './paths.js';
+import { SCIENCE_DEMOS } from './demo-science.js';
 import { mandelbrotZoom, ZOOM_FRAME, ZOOM_POINTS, ZOOM_START, ZOOM_STEP } from './generators/mandelbrot-zoom.js';
 import { DEFAULT_POLICY } from './routes/batches.js';
 import type { Store } from './store/store.js';
 
-interface DemoProject {
+interface DemoBase {
   id: string;
   /** Its validated outputs are public: the live picture newcomers see. */
   picture: boolean;
@@ -22,8 +23,16 @@ interface DemoProject {
   /** The description in the volunteer page's other languages. */
   descriptions: DescriptionTranslations;
   kernel: string;
-  /** A fixed batch of inputs, or a work generator that keeps the project supplied. */
-  work: { inputs: () => unknown[] } | { generator: string; minUnsent: number; state: unknown };
+}
+
+/** A demo of one fixed batch of inputs. */
+export interface DemoProject extends DemoBase {
+  inputs: () => unknown[];
+}
+
+/** A demo a registered work generator keeps supplied. */
+export interface GeneratedDemoProject extends DemoBase {
+  generator: { name: string; minUnsent: number; state: unknown };
 }
 
 // 2³² split in 64 units of about 40 ms each on one core.
@@ -31,7 +40,7 @@ const PRIMES_UNITS = 64;
 const PRIMES_SPAN = 2 ** 32 / PRIMES_UNITS;
 const FRAME_TILES = Math.ceil(ZOOM_FRAME.width / ZOOM_FRAME.tile) * Math.ceil(ZOOM_FRAME.height / ZOOM_FRAME.tile);
 
-export const DEMO_PROJECTS: DemoProject[] = [
+export const DEMO_PROJECTS: (DemoProject | GeneratedDemoProject)[] = [
   {
     id: 'mandelbrot',
     picture: true,
@@ -48,7 +57,7 @@ export const DEMO_PROJECTS: DemoProject[] = [
     },
     kernel: 'mandelbrot.wasm',
     // One frame ahead unsent at all times: the zoom never runs dry.
-    work: { generator: mandelbrotZoom.name, minUnsent: FRAME_TILES, state: ZOOM_START },
+    generator: { name: mandelbrotZoom.name, minUnsent: FRAME_TILES, state: ZOOM_START },
   },
   {
     id: 'primes',
@@ -61,11 +70,10 @@ export const DEMO_PROJECTS: DemoProject[] = [
       zh: '用分段筛法数出 2³² 以下的素数，每个单元处理约 6700 万个数。总数与已知值 π(2³²) = 203,280,221 相核对。',
     },
     kernel: 'primes.wasm',
-    work: {
-      inputs: () =>
-        Array.from({ length: PRIMES_UNITS }, (_, i) => ({ from: i * PRIMES_SPAN, to: (i + 1) * PRIMES_SPAN })),
-    },
+    inputs: () =>
+      Array.from({ length: PRIMES_UNITS }, (_, i) => ({ from: i * PRIMES_SPAN, to: (i + 1) * PRIMES_SPAN })),
   },
+  ...SCIENCE_DEMOS,
 ];
 
 const DEMO_TOKEN_SETTING = 'demo_token';
@@ -92,24 +100,30 @@ async function demoToken(store: Store, dataDir: string, now: number): Promise<st
   return token!;
 }
 
-/** Seeds under a lock: servers starting at once on one database seed the demo once. */
+/**
+ * Seeds under a lock: servers starting at once on one database seed the demo once. `only`
+ * (project ids) seeds a subset, for tests that need one demo without the others' work.
+ */
 export function seedDemo(
   store: Store,
   dataDir: string,
   now = Date.now(),
+  only?: string[],
 ): Promise<{ token: string; seeded: string[] }> {
-  return store.exclusive('seed-demo', () => seedDemoUnlocked(store, dataDir, now));
+  return store.exclusive('seed-demo', () => seedDemoUnlocked(store, dataDir, now, only));
 }
 
 async function seedDemoUnlocked(
   store: Store,
   dataDir: string,
   now: number,
+  only: string[] | undefined,
 ): Promise<{ token: string; seeded: string[] }> {
   const token = await demoToken(store, dataDir, now);
   const owner = (await store.findPublisher(hashSecret(token)))!;
   const seeded: string[] = [];
   for (const demo of DEMO_PROJECTS) {
+    if (only && !only.includes(demo.id)) continue;
     if (await store.getProject(demo.id)) continue;
     const file = join(KERNELS_DIR, demo.kernel);
     if (!existsSync(file)) throw new Error(`demo kernel ${file} is missing: run \`npm run build\` first`);
@@ -126,17 +140,13 @@ async function seedDemoUnlocked(
       },
       demo.id,
     );
-    if ('generator' in demo.work) {
-      const { generator, minUnsent, state } = demo.work;
-      await store.attachGenerator(
-        id,
-        { name: generator, kernel: kernel.hash, policy: DEFAULT_POLICY, minUnsent, state },
-        now,
-      );
+    if ('generator' in demo) {
+      const { name, minUnsent, state } = demo.generator;
+      await store.attachGenerator(id, { name, kernel: kernel.hash, policy: DEFAULT_POLICY, minUnsent, state }, now);
       seeded.push(id);
       continue;
     }
-    const inputs = demo.work.inputs().map((value) => ({ bytes: jsonToBytes(value), encoding: 'json' as const }));
+    const inputs = demo.inputs().map((value) => ({ bytes: jsonToBytes(value), encoding: 'json' as const }));
     await store.createBatch(
       {
         ...DEFAULT_POLICY,
