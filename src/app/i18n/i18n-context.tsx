@@ -55,19 +55,24 @@ export function createI18n<K extends string>(catalogues: Catalogues<K>) {
 const MARK = '\u0000';
 
 function withRich<K extends string>(translator: Translator<K>): Translator<K> & Pick<I18n<K>, 'rich'> {
-  return {
-    ...translator,
-    rich: (key, params) => {
-      const elements: VNode[] = [];
-      const flat: Record<string, string | number> = {};
-      for (const [name, value] of Object.entries(params)) {
-        if (typeof value === 'string' || typeof value === 'number') flat[name] = value;
-        else flat[name] = `${MARK}${elements.push(value) - 1}${MARK}`;
-      }
-      return translator
-        .t(key, flat)
-        .split(MARK)
-        .map((piece, i) => (i % 2 === 1 ? elements[Number(piece)] : piece));
-    },
-  };
+  return { ...translator, rich: (key, params) => richMessage(translator, key, params) };
+}
+
+/** The message with element arguments in their places: strings and elements, in reading order. */
+export function richMessage<K extends string>(
+  translator: Pick<Translator<K>, 't'>,
+  key: K,
+  params: Record<string, string | number | VNode>,
+): (string | VNode)[] {
+  const elements: VNode[] = [];
+  const flat: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (typeof value === 'string' || typeof value === 'number') flat[name] = value;
+    else flat[name] = `${MARK}${elements.push(value) - 1}${MARK}`;
+  }
+  return translator
+    .t(key, flat)
+    .split(MARK)
+    .map((piece, i) => (i % 2 === 1 ? elements[Number(piece)]! : piece))
+    .filter((piece) => piece !== '');
 }
