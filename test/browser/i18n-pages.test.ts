@@ -129,12 +129,19 @@ describe('pages in Chinese', () => {
     await page.close();
   });
 
-  it('switches back to English in the page, and remembers it across a reload and on every page', async () => {
+  it('switches back to English in the page, in other open tabs too, and remembers it across a reload and on every page', async () => {
     const page = await context.newPage();
     await page.goto(server.url);
     await page.getByRole('heading', { name: zh['volunteer.headline'] }).waitFor();
+    const other = await context.newPage();
+    await other.goto(`${server.url}/leaderboard`);
+    await other.getByRole('heading', { name: zh['leaderboard.headline'], exact: true }).waitFor();
     await page.getByTestId('language').selectOption('en');
     await page.getByRole('heading', { name: en['volunteer.headline'] }).waitFor();
+    // A page open in another tab follows at once.
+    await other.getByRole('heading', { name: en['leaderboard.headline'], exact: true }).waitFor();
+    expect(await other.evaluate(() => document.documentElement.lang)).toBe('en');
+    await other.close();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     await expect(page.title()).resolves.toBe(en['volunteer.title']);
 

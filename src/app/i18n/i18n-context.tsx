@@ -1,8 +1,8 @@
 // The Preact side: a provider holding the page's locale and a hook giving its translator.
 // Switching re-renders the page in place, sets <html lang> and is remembered for next time.
 import { createContext, type ComponentChildren, type VNode } from 'preact';
-import { useContext, useLayoutEffect, useMemo, useState } from 'preact/hooks';
-import { initialLocale, storeLocale, type Locale } from './locale.js';
+import { useContext, useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
+import { LOCALE_KEY, initialLocale, isLocale, storeLocale, type Locale } from './locale.js';
 import { createTranslator, type Catalogues, type Translator } from './translator.js';
 
 export interface I18n<K extends string> extends Translator<K> {
@@ -33,6 +33,14 @@ export function createI18n<K extends string>(catalogues: Catalogues<K>) {
       }),
       [locale],
     );
+    // A switch in another tab of this site applies here too.
+    useEffect(() => {
+      const follow = (event: StorageEvent) => {
+        if (event.key === LOCALE_KEY && isLocale(event.newValue)) setLocale(event.newValue);
+      };
+      addEventListener('storage', follow);
+      return () => removeEventListener('storage', follow);
+    }, []);
     // Before paint: the browser picks CJK glyphs and hyphenation by <html lang>.
     useLayoutEffect(() => {
       document.documentElement.lang = i18n.tag;
