@@ -1,7 +1,7 @@
 // What the volunteer page renders: one immutable snapshot of the session, replaced on change.
 import type { VolunteerInfo } from '../protocol/api.js';
-import type { HoldNote, Notice } from './notice.js';
 import type { WorkTally } from './work-tally.js';
+import type { HoldNote, Notice } from './notice.js';
 
 /**
  * `held`: the volunteer chose to run, but a run policy (battery, idle-only, save-data) or an
