@@ -5,21 +5,20 @@
 // last commit before the set-based hot path), each server's CPU microseconds per validated unit
 // (which do not depend on how busy the other core is), then a profile of this build's server:
 // CPU self time by function and time by SQL statement.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { it } from 'vitest';
 import type { StatementTime } from '../../src/server/store/sqlite/statement-profile.js';
 import { cliJson } from '../helpers/cli.js';
 import { startServerProcess } from '../helpers/server-process.js';
 import { honest, SimVolunteer } from '../helpers/sim-volunteer.js';
 import { CLK_TCK, treeTicks } from './browser/proc-cpu.js';
+import { BASELINE_REF, buildBaseline } from './baseline-build.js';
 import { report, round } from './report.js';
 import { hotspots } from './scaling/cpu-profile.js';
 
 const UNITS = Number(process.env.BENCH_UNITS ?? 20_000);
-const BASELINE_REF = process.env.BENCH_BASELINE_REF ?? '49fc0da';
 const SHAPES = [
   { volunteers: 8, batchSize: 256 },
   { volunteers: 4, batchSize: 64 },
@@ -28,24 +27,6 @@ const SHAPES = [
 interface Run {
   seconds: number;
   serverCpuSeconds: number;
-}
-
-/** The baseline commit built (server side only) in a scratch directory, or why it cannot be. */
-function buildBaseline(dir: string): { root: string } | { missing: string } {
-  if (BASELINE_REF === 'none') return { missing: 'BENCH_BASELINE_REF=none' };
-  try {
-    execFileSync('git', ['cat-file', '-e', `${BASELINE_REF}^{commit}`], { stdio: 'ignore' });
-  } catch {
-    return { missing: `commit ${BASELINE_REF} is not in this checkout (set BENCH_BASELINE_REF)` };
-  }
-  const root = join(dir, 'baseline');
-  mkdirSync(root);
-  execFileSync('sh', ['-c', `git archive ${BASELINE_REF} | tar -x -C "${root}"`]);
-  symlinkSync(resolve('node_modules'), join(root, 'node_modules'));
-  execFileSync(process.execPath, [join('node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.node.json'], {
-    cwd: root,
-  });
-  return { root };
 }
 
 async function measure(

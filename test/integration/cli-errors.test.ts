@@ -299,6 +299,7 @@ describe('sparecycles --help', () => {
         '--exit-when-idle',
         '--project',
         '--state-dir',
+        '--scalar-kernels',
         '--json',
       ],
     ],

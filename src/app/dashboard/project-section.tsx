@@ -3,6 +3,7 @@
 import { useI18n } from '../i18n/app-i18n.js';
 import { projectDescription } from '../i18n/project-text.js';
 import { MandelbrotPicture } from '../shared/mandelbrot-picture.js';
+import { SciencePicture, hasSciencePicture } from '../science/science-pictures.js';
 import { BatchCard } from './batch-card.js';
 import { describeCounts } from './batch-progress.js';
 import type { DashboardProject } from './dashboard-api.js';
@@ -36,9 +37,13 @@ export function ProjectSection({ project, at, token }: Props) {
       <p class="project-totals">{describeCounts(u, total, i18n)}</p>
       {/* `picture` means public outputs, which need not be tiles (the primes demo has them too): the
           picture hides itself on outputs that are not tiles, so it is tried once there are some. */}
-      {project.picture && u.done > 0 && (
-        <MandelbrotPicture project={project.id} title={t('dashboard.project.picture', { name: project.name })} />
-      )}
+      {project.picture &&
+        u.done > 0 &&
+        (hasSciencePicture(project.id) ? (
+          <SciencePicture project={project.id} title={t('dashboard.project.picture', { name: project.name })} />
+        ) : (
+          <MandelbrotPicture project={project.id} title={t('dashboard.project.picture', { name: project.name })} />
+        ))}
       {project.batches.length === 0 ? (
         <p class="empty">
           {rich('dashboard.project.noBatches', {

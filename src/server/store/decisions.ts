@@ -52,15 +52,26 @@ export class UnitDecider {
   /** Decides every unit given (each open, each once) and writes the outcomes. */
   async decideAll(units: readonly OpenUnit[], now: number): Promise<void> {
     if (units.length === 0) return;
-    const returned = await allIn<Returned>(
+    const rows = await allIn<Omit<Returned, keyof Standing>>(
       this.tx,
-      `SELECT l.unit, l.id, l.volunteer, l.output, l.trusted, u.results AS total, u.project,
-         v.valid_streak AS "validStreak", v.quiz_passed AS "quizPassed", v.quiz_failed AS "quizFailed"
-       FROM leases l JOIN volunteers v ON v.id = l.volunteer JOIN units u ON u.id = l.unit
+      `SELECT l.unit, l.id, l.volunteer, l.output, l.trusted, u.results AS total, u.project
+       FROM leases l JOIN units u ON u.id = l.unit
        WHERE l.unit IN ($IN) AND l.state = 'returned' AND l.outcome IN ('pending', 'error')
        ORDER BY l.unit, l.returned_at, l.id`,
       units.map((u) => u.id),
     );
+    // The few volunteers behind them, once each rather than a join per result.
+    const standings = new Map(
+      (
+        await allIn<Standing & { id: string }>(
+          this.tx,
+          `SELECT id, valid_streak AS "validStreak", quiz_passed AS "quizPassed", quiz_failed AS "quizFailed"
+           FROM volunteers WHERE id IN ($IN)`,
+          [...new Set(rows.map((r) => r.volunteer))],
+        )
+      ).map(({ id, ...standing }) => [id, standing]),
+    );
+    const returned: Returned[] = rows.map((r) => ({ ...r, ...standings.get(r.volunteer)! }));
     const byUnit = new Map<number, Returned[]>();
     for (const r of returned) {
       const unit = Number(r.unit);

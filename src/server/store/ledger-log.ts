@@ -176,6 +176,19 @@ async function readFrontier(db: SqlRunner, size: number): Promise<Frontier> {
   return Frontier.of(size, hashes);
 }
 
+/** Signed heads numbered above `afterSeq`, oldest first. */
+export async function headsAfter(
+  db: SqlRunner,
+  afterSeq: number,
+  limit: number,
+): Promise<(TreeHead & { seq: number })[]> {
+  const rows = await db.all<TreeHead & { seq: number }>(
+    `SELECT seq, ${HEAD_COLUMNS} FROM ledger_heads WHERE seq > ? ORDER BY seq LIMIT ?`,
+    [afterSeq, limit],
+  );
+  return rows.map((h) => ({ ...h, seq: Number(h.seq), size: Number(h.size), at: Number(h.at) }));
+}
+
 export async function latestHead(db: SqlRunner): Promise<TreeHead | undefined> {
   const row = await db.get<TreeHead>(`SELECT ${HEAD_COLUMNS} FROM ledger_heads ORDER BY seq DESC LIMIT 1`);
   return row && { ...row, size: Number(row.size), at: Number(row.at) };

@@ -4,7 +4,9 @@
 import type { BatchStatus, Lease, ProjectInfo, SubmitAck, UnitCounts, VolunteerInfo } from '../../protocol/api.js';
 import type { LedgerEntry, ServerKey } from '../ledger.js';
 import { decideUnit, type QuorumDecider } from '../validator.js';
-import { LedgerAppender, ledgerEntries, ledgerReceipts } from './ledger-log.js';
+import { headsAfter, LedgerAppender, ledgerEntries, ledgerReceipts, readNodes } from './ledger-log.js';
+import type { NodeRef } from '../merkle.js';
+import type { TreeHead } from '../tree-head.js';
 import { ledgerProofs, type ReceiptProofs } from './ledger-proofs.js';
 import { leaseUnits } from './scheduler.js';
 import { decodeDescription, encodeDescription } from './project-description.js';
@@ -386,6 +388,15 @@ export class SqlStore implements Store {
 
   async receiptProofs(entries: readonly LedgerEntry[]): Promise<ReceiptProofs> {
     return ledgerProofs(this.sql, entries);
+  }
+
+  async ledgerHeads(afterSeq: number, limit: number): Promise<(TreeHead & { seq: number })[]> {
+    return headsAfter(this.sql, afterSeq, limit);
+  }
+
+  async ledgerNodes(refs: readonly NodeRef[]): Promise<Map<string, string>> {
+    const nodes = await readNodes(this.sql, refs);
+    return new Map([...nodes].map(([ref, hash]) => [ref, hash.toString('hex')]));
   }
 
   /**
