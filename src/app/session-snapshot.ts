@@ -40,9 +40,9 @@ export interface SessionSnapshot {
   hasIdentity: boolean;
   /** Credit and validation counts as the server last reported them. */
   info: VolunteerInfo | undefined;
-  /** The latest thing that went wrong, in words, until things go right again. */
+  /** The latest thing that went wrong, as a notice to say in the page's language, until things go right again. */
   problem: Notice | undefined;
-  /** Why a run policy pauses or slows the work, in words ("Paused: on battery"). */
+  /** Why a run policy (or no chosen project) pauses or slows the work, said by the state line. */
   policyNote: HoldNote | undefined;
   /** The CPU share actually in use: the volunteer's, lowered under CPU pressure. */
   cpuPercent: number;

@@ -9,6 +9,8 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appCatalogues } from '../../src/app/i18n/app-catalogues.js';
+import { alignmentReferenceBytes } from '../../src/kernels/alignment/reference.js';
+import { lorenz96ReferenceBytes } from '../../src/kernels/lorenz96/reference.js';
 import { mandelbrotReference, type MandelbrotInput } from '../../src/kernels/mandelbrot/reference.js';
 import { DEMO_PROJECTS } from '../../src/server/seed-demo.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
@@ -33,13 +35,24 @@ beforeAll(async () => {
   server = await startServer({ port: 0, dataDir, demo: true, publicDir: resolve('dist/public'), logger: false });
   browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
   mkdirSync(SCREENSHOTS, { recursive: true });
-  // Two volunteers agree on a few tiles, so the picture, the totals and the rankings have rows.
-  const mandelbrot: Behaviour = (input) =>
-    Buffer.from(JSON.stringify(mandelbrotReference(JSON.parse(input.toString()) as MandelbrotInput)));
-  const [ada, bob] = [new SimVolunteer(server.url, mandelbrot), new SimVolunteer(server.url, mandelbrot)];
+  // Two volunteers agree on a few units of the picture projects, so the pictures, the totals and
+  // the rankings have something to show.
+  const honestDemo: Behaviour = (input, lease) => {
+    const text = input.toString();
+    if (lease.project === 'lorenz96') return Buffer.from(lorenz96ReferenceBytes(text));
+    if (lease.project === 'alignment') return Buffer.from(alignmentReferenceBytes(text));
+    return Buffer.from(JSON.stringify(mandelbrotReference(JSON.parse(text) as MandelbrotInput)));
+  };
+  const [ada, bob] = [new SimVolunteer(server.url, honestDemo), new SimVolunteer(server.url, honestDemo)];
   await Promise.all([ada.register(), bob.register()]);
-  await ada.work(await ada.lease(6, ['mandelbrot']));
-  await bob.work(await bob.lease(6, ['mandelbrot']));
+  for (const [project, units] of [
+    ['mandelbrot', 6],
+    ['lorenz96', 3],
+    ['alignment', 2],
+  ] as const) {
+    await ada.work(await ada.lease(units, [project]));
+    await bob.work(await bob.lease(units, [project]));
+  }
 });
 
 afterAll(async () => {
@@ -96,6 +109,17 @@ describe('pages in Chinese', () => {
     await expect(page.getByTestId('state').textContent()).resolves.toContain(zh['volunteer.state.paused']);
     await page.getByRole('heading', { name: zh['volunteer.contribution.title'] }).waitFor();
     await page.getByRole('heading', { name: zh['volunteer.live.title'] }).waitFor();
+    // The science demos' pictures, with what has validated so far.
+    await page.getByRole('heading', { name: zh['science.title'] }).waitFor();
+    await page
+      .getByTestId('ensemble-progress')
+      .filter({ hasText: /已验证 \d+ 个成员/ })
+      .waitFor();
+    await page
+      .getByTestId('alignment-progress')
+      .filter({ hasText: /已验证 \d+ 个单元/ })
+      .waitFor();
+    await page.waitForTimeout(300); // uPlot draws on the next frame
     await checkChinese(page, 'volunteer-after-start');
     await page.close();
   });
@@ -125,16 +149,24 @@ describe('pages in Chinese', () => {
     await page.locator('[data-project="mandelbrot"]').getByTestId('picture-progress').waitFor();
     await page.getByTestId('live-status').filter({ hasText: zh['live.live'] }).waitFor();
     for (const text of DEMO_ZH) await page.getByText(text, { exact: true }).waitFor();
+    await page.getByTestId('alignment-hits').waitFor();
     await checkChinese(page, 'dashboard');
     await page.close();
   });
 
-  it('switches back to English in the page, and remembers it across a reload and on every page', async () => {
+  it('switches back to English in the page, in other open tabs too, and remembers it across a reload and on every page', async () => {
     const page = await context.newPage();
     await page.goto(server.url);
     await page.getByRole('heading', { name: zh['volunteer.headline'] }).waitFor();
+    const other = await context.newPage();
+    await other.goto(`${server.url}/leaderboard`);
+    await other.getByRole('heading', { name: zh['leaderboard.headline'], exact: true }).waitFor();
     await page.getByTestId('language').selectOption('en');
     await page.getByRole('heading', { name: en['volunteer.headline'] }).waitFor();
+    // A page open in another tab follows at once.
+    await other.getByRole('heading', { name: en['leaderboard.headline'], exact: true }).waitFor();
+    expect(await other.evaluate(() => document.documentElement.lang)).toBe('en');
+    await other.close();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     await expect(page.title()).resolves.toBe(en['volunteer.title']);
 

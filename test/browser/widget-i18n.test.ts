@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { widgetCatalogues } from '../../src/app/i18n/widget-catalogues.js';
 import { englishLeftovers, missingGlyphs, rawKeys } from './i18n-checks.js';
-import { SCREENSHOTS } from './page-fixture.js';
+import { SCREENSHOTS, publish } from './page-fixture.js';
 import { axeViolations, card, cardFrame, startWidgetStack, type WidgetStack } from './widget-fixture.js';
 
 const { en, zh } = widgetCatalogues;
@@ -72,7 +72,37 @@ describe('widget card in Chinese', () => {
     }
     await page.setViewportSize({ width: 1280, height: 800 });
 
-    // "No thanks" and the running line in Chinese too, each still inside the frame.
+    // Running, the card's fullest state, in Chinese: still inside the frame at both widths.
+    await publish(stack, { name: '素数普查' }, 'dist/kernels/primes.wasm', {
+      inputs: Array.from({ length: 4 }, (_, i) => ({ from: i * 100_000, to: (i + 1) * 100_000 })),
+      quorum: 1,
+    });
+    await page.reload();
+    await card(page).getByText(zh['widget.helps'].replace('{projects}', '素数普查')).waitFor();
+    await card(page).getByRole('button', { name: zh['widget.start'], exact: true }).click();
+    await card(page)
+      .getByRole('status')
+      .filter({ hasText: /已完成 [1-9]\d* 个单元/ })
+      .waitFor({ timeout: 30_000 });
+    for (const [size, viewport] of [
+      ['phone', { width: 390, height: 844 }],
+      ['desktop', { width: 1280, height: 800 }],
+    ] as const) {
+      await page.setViewportSize(viewport);
+      await page.waitForTimeout(300);
+      const measured = await fit(page);
+      expect(measured.scrollHeight, `running, ${size}`).toBeLessThanOrEqual(measured.clientHeight);
+      expect(measured.scrollWidth, `running, ${size}`).toBeLessThanOrEqual(measured.clientWidth);
+      expect(await rawKeys(cardFrame(page))).toEqual([]);
+      expect(await englishLeftovers(cardFrame(page), en, zh)).toEqual([]);
+      await card(page)
+        .locator('main.card')
+        .screenshot({ path: join(SCREENSHOTS, `zh-widget-running-${size}.png`) });
+    }
+    await card(page).getByRole('button', { name: zh['widget.stop'] }).click();
+    await card(page).getByRole('button', { name: zh['widget.start'], exact: true }).waitFor();
+
+    // "No thanks" in Chinese too, still inside the frame.
     await card(page).getByRole('button', { name: zh['widget.noThanks'] }).click();
     await card(page).getByText(zh['widget.declined']).waitFor();
     expect((await fit(page)).scrollHeight).toBeLessThanOrEqual((await fit(page)).clientHeight);

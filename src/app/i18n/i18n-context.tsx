@@ -1,8 +1,8 @@
 // The Preact side: a provider holding the page's locale and a hook giving its translator.
 // Switching re-renders the page in place, sets <html lang> and is remembered for next time.
 import { createContext, type ComponentChildren, type VNode } from 'preact';
-import { useContext, useLayoutEffect, useMemo, useState } from 'preact/hooks';
-import { initialLocale, storeLocale, type Locale } from './locale.js';
+import { useContext, useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
+import { LOCALE_KEY, initialLocale, isLocale, storeLocale, type Locale } from './locale.js';
 import { createTranslator, type Catalogues, type Translator } from './translator.js';
 
 export interface I18n<K extends string> extends Translator<K> {
@@ -33,6 +33,14 @@ export function createI18n<K extends string>(catalogues: Catalogues<K>) {
       }),
       [locale],
     );
+    // A switch in another tab of this site applies here too.
+    useEffect(() => {
+      const follow = (event: StorageEvent) => {
+        if (event.key === LOCALE_KEY && isLocale(event.newValue)) setLocale(event.newValue);
+      };
+      addEventListener('storage', follow);
+      return () => removeEventListener('storage', follow);
+    }, []);
     // Before paint: the browser picks CJK glyphs and hyphenation by <html lang>.
     useLayoutEffect(() => {
       document.documentElement.lang = i18n.tag;
@@ -55,19 +63,24 @@ export function createI18n<K extends string>(catalogues: Catalogues<K>) {
 const MARK = '\u0000';
 
 function withRich<K extends string>(translator: Translator<K>): Translator<K> & Pick<I18n<K>, 'rich'> {
-  return {
-    ...translator,
-    rich: (key, params) => {
-      const elements: VNode[] = [];
-      const flat: Record<string, string | number> = {};
-      for (const [name, value] of Object.entries(params)) {
-        if (typeof value === 'string' || typeof value === 'number') flat[name] = value;
-        else flat[name] = `${MARK}${elements.push(value) - 1}${MARK}`;
-      }
-      return translator
-        .t(key, flat)
-        .split(MARK)
-        .map((piece, i) => (i % 2 === 1 ? elements[Number(piece)] : piece));
-    },
-  };
+  return { ...translator, rich: (key, params) => richMessage(translator, key, params) };
+}
+
+/** The message with element arguments in their places: strings and elements, in reading order. */
+export function richMessage<K extends string>(
+  translator: Pick<Translator<K>, 't'>,
+  key: K,
+  params: Record<string, string | number | VNode>,
+): (string | VNode)[] {
+  const elements: VNode[] = [];
+  const flat: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (typeof value === 'string' || typeof value === 'number') flat[name] = value;
+    else flat[name] = `${MARK}${elements.push(value) - 1}${MARK}`;
+  }
+  return translator
+    .t(key, flat)
+    .split(MARK)
+    .map((piece, i) => (i % 2 === 1 ? elements[Number(piece)]! : piece))
+    .filter((piece) => piece !== '');
 }

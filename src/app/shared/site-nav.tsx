@@ -28,10 +28,8 @@ export function SiteNav({ current }: { current: SitePage }) {
             </a>
           </li>
         ))}
-        <li>
-          <LanguageSwitch locale={locale} label={t('language.label')} onChange={setLocale} />
-        </li>
       </ul>
+      <LanguageSwitch locale={locale} label={t('language.label')} onChange={setLocale} />
     </nav>
   );
 }
