@@ -12,6 +12,7 @@ import { DEMO_TOKEN_FILE, KERNELS_DIR } from './paths.js';
 import { SCIENCE_DEMOS } from './demo-science.js';
 import { mandelbrotZoom, ZOOM_FRAME, ZOOM_POINTS, ZOOM_START, ZOOM_STEP } from './generators/mandelbrot-zoom.js';
 import { DEFAULT_POLICY } from './routes/batches.js';
+import type { WorkGenerator } from './store/generator.js';
 import type { Store } from './store/store.js';
 
 interface DemoBase {
@@ -32,7 +33,7 @@ export interface DemoProject extends DemoBase {
 
 /** A demo a registered work generator keeps supplied. */
 export interface GeneratedDemoProject extends DemoBase {
-  generator: { name: string; minUnsent: number; state: unknown };
+  generator: { plugin: WorkGenerator; minUnsent: number; state: unknown };
 }
 
 // 2³² split in 64 units of about 40 ms each on one core.
@@ -57,7 +58,7 @@ export const DEMO_PROJECTS: (DemoProject | GeneratedDemoProject)[] = [
     },
     kernel: 'mandelbrot.wasm',
     // One frame ahead unsent at all times: the zoom never runs dry.
-    generator: { name: mandelbrotZoom.name, minUnsent: FRAME_TILES, state: ZOOM_START },
+    generator: { plugin: mandelbrotZoom as WorkGenerator, minUnsent: FRAME_TILES, state: ZOOM_START },
   },
   {
     id: 'primes',
@@ -141,8 +142,14 @@ async function seedDemoUnlocked(
       demo.id,
     );
     if ('generator' in demo) {
-      const { name, minUnsent, state } = demo.generator;
-      await store.attachGenerator(id, { name, kernel: kernel.hash, policy: DEFAULT_POLICY, minUnsent, state }, now);
+      const { plugin, minUnsent, state } = demo.generator;
+      // Servers register it at start-up (BUILT_IN_GENERATORS); a store seeded directly needs it too.
+      store.registerGenerator(plugin);
+      await store.attachGenerator(
+        id,
+        { name: plugin.name, kernel: kernel.hash, policy: DEFAULT_POLICY, minUnsent, state },
+        now,
+      );
       seeded.push(id);
       continue;
     }

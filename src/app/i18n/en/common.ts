@@ -11,7 +11,6 @@ export const common = {
   'live.reconnecting': 'Reconnecting…',
   'shared.picture.title': 'The Mandelbrot set, drawn by volunteers',
   'shared.picture.empty': 'No tiles computed yet',
-  'shared.picture.progress': '{painted} of {total} tiles computed',
   'shared.picture.label': '{title}: {progress}',
   'shared.picture.reconnecting': ' (reconnecting…)',
   'shared.picture.note':

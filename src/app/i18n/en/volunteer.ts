@@ -96,7 +96,6 @@ export const volunteer = {
   'volunteer.stats.unitsDone': 'Units done',
   'volunteer.stats.cpuTime': 'CPU time',
   'volunteer.stats.uploaded': 'Uploaded',
-  'volunteer.stats.validated': 'Validated',
   'volunteer.stats.credit': 'Credit',
   'volunteer.duration.seconds': '{s} s',
   'volunteer.duration.minutes': '{m} min {s} s',

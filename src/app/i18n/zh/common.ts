@@ -12,7 +12,6 @@ export const common: Record<keyof typeof en, string> = {
   'live.reconnecting': '正在重新连接…',
   'shared.picture.title': '曼德博集合，由志愿者绘制',
   'shared.picture.empty': '还没有计算出任何图块',
-  'shared.picture.progress': '已计算 {painted} / {total} 个图块',
   'shared.picture.label': '{title}：{progress}',
   'shared.picture.reconnecting': '（正在重新连接…）',
   'shared.picture.note': '每个图块是一个计算单元，服务器检验并接受其结果后立即绘制在这里。',

@@ -92,7 +92,6 @@ export const volunteer: Record<keyof typeof en, string> = {
   'volunteer.stats.unitsDone': '已完成单元',
   'volunteer.stats.cpuTime': 'CPU 时间',
   'volunteer.stats.uploaded': '已上传',
-  'volunteer.stats.validated': '已验证',
   'volunteer.stats.credit': '积分',
   'volunteer.duration.seconds': '{s} 秒',
   'volunteer.duration.minutes': '{m} 分 {s} 秒',
