@@ -57,7 +57,7 @@ it('click on Start → first own tile visible', async () => {
             return entry ? entry.responseEnd - clicked : -1;
           };
           const look = () => {
-            const figure = document.querySelector('figure.picture');
+            const figure = document.querySelector('figure.picture[data-project="mandelbrot"]');
             if (Number(figure?.getAttribute('data-waiting') ?? 0) >= 1) {
               done({
                 tileMs: performance.now() - clicked,

@@ -64,6 +64,7 @@ async function axeViolations(page: Page): Promise<string[]> {
 /** RGBA of a rectangle of the picture's main canvas. */
 const region = (page: Page, x: number, y: number, w: number, h: number) =>
   page
+    .locator('figure.picture[data-project="mandelbrot"]')
     .getByTestId('picture-canvas')
     .evaluate(
       (canvas: HTMLCanvasElement, [x, y, w, h]) =>
@@ -100,7 +101,7 @@ describe('first visit', () => {
     await page.goto(server.url);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
 
-    const picture = page.locator('figure.picture');
+    const picture = page.locator('figure.picture[data-project="mandelbrot"]');
     await waitUntil(
       'an own tile shows',
       async () => Number(await picture.getAttribute('data-waiting').catch(() => '0')) >= 1,
@@ -117,10 +118,10 @@ describe('first visit', () => {
     // Painted (opaque), but not as a confirmed tile is: washed out and outlined.
     expect(shown.filter((_, i) => i % 4 === 3).every((alpha) => alpha === 255)).toBe(true);
     expect(shown).not.toEqual(plain);
-    await expect(page.getByTestId('picture-waiting').textContent()).resolves.toMatch(
+    await expect(picture.getByTestId('picture-waiting').textContent()).resolves.toMatch(
       /1 of yours waiting for a second opinion/,
     );
-    await expect(page.getByTestId('picture-progress').textContent()).resolves.toMatch(/^0 of 35 tiles confirmed/);
+    await expect(picture.getByTestId('picture-progress').textContent()).resolves.toMatch(/^0 of 35 tiles confirmed/);
     await expect(page.getByText('yours, waiting for a second opinion')).toBeDefined();
     await waitUntil('the counters say it waits', async () => (await statValue(page, 'waiting')) === 1, 5000);
     // Nothing unvalidated is called validated, here or on the public leaderboard.
@@ -156,7 +157,7 @@ describe('first visit', () => {
         (await statValue(page, 'waiting')) === 0,
       15_000,
     );
-    await expect(page.getByTestId('picture-progress').textContent()).resolves.toMatch(/^1 of 35 tiles confirmed/);
+    await expect(picture.getByTestId('picture-progress').textContent()).resolves.toMatch(/^1 of 35 tiles confirmed/);
     await page.screenshot({ path: join(SCREENSHOTS, 'first-visit-confirmed.png'), fullPage: true });
     await context.close();
   });

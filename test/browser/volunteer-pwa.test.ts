@@ -128,7 +128,9 @@ describe('volunteer PWA', () => {
         async () => {
           // Confirmed tiles of the zoom's current frame and of the earlier frames in its strip.
           const counts = await page
-            .locator('figure.picture, .picture-strip li')
+            .locator(
+              'figure.picture[data-project="mandelbrot"], figure.picture[data-project="mandelbrot"] .picture-strip li',
+            )
             .evaluateAll((elements) => elements.map((e) => Number(e.getAttribute('data-confirmed') ?? 0)));
           const confirmed = counts.reduce((sum, n) => sum + n, 0);
           return confirmed >= 6 && (await page.locator('progress').count()) > 0;

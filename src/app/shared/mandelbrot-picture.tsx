@@ -266,6 +266,7 @@ export function MandelbrotPicture({ project, title: givenTitle, own }: Mandelbro
   return (
     <figure
       class="picture"
+      data-project={project}
       data-frames={view.frames.length}
       data-confirmed={current?.confirmed ?? 0}
       data-waiting={waiting}
