@@ -20,7 +20,7 @@ import {
   writeThreads,
 } from './preferences.js';
 import { ProjectList } from './project-list.js';
-import { SciencePictures } from './science/science-pictures.js';
+import { hasSciencePicture, SciencePictures } from './science/science-pictures.js';
 import { wantsToRun, type RunSettings } from './session-snapshot.js';
 import { SiteNav } from './shared/site-nav.js';
 import { UpdatePrompt } from './update-prompt.js';
@@ -45,6 +45,13 @@ export function VolunteerPage({ origin, onForgotten }: { origin: string; onForgo
     running ? PROJECTS_REFRESH_MS : undefined,
     snapshot.uploaded + (snapshot.info?.validated ?? 0),
   );
+
+  // The picture the live panel draws: a start computes a tile of it first.
+  const tilePicture = projects?.find(
+    (p) =>
+      p.picture && !hasSciencePicture(p.id) && (settings.projects === undefined || settings.projects.includes(p.id)),
+  )?.id;
+  useEffect(() => session.showPictureFirst(tilePicture), [session, tilePicture]);
 
   // The volunteer already chose to run on an earlier visit to this origin: honour it.
   useEffect(() => {

@@ -69,6 +69,10 @@ export class VolunteerSession {
   private publishTimer: ReturnType<typeof setTimeout> | undefined;
   /** What this browser computed, shown at once and followed until the server decides it. */
   readonly own: OwnResults;
+  /** The tile picture the page shows, if any: a start's first lease asks for its units first. */
+  private picture: string | undefined;
+  /** The runtime's first lease since a start is limited to the picture's project. */
+  private pictureFirst = false;
 
   constructor(
     private readonly origin: string,
@@ -143,6 +147,15 @@ export class VolunteerSession {
     this.sync();
     this.tabs.release();
     return this.queue;
+  }
+
+  /**
+   * The project whose tiles the page's picture draws (undefined: none). A start leases its units
+   * first, so the first thing a volunteer sees is a tile of the picture being painted, whatever
+   * other projects have waiting; the leases after that follow the volunteer's choice.
+   */
+  showPictureFirst(project: string | undefined): void {
+    this.picture = project;
   }
 
   /** Applies changed settings to the running work without losing units in progress where possible. */
@@ -268,11 +281,16 @@ export class VolunteerSession {
 
   private async startNow(signal: AbortSignal): Promise<void> {
     if (signal.aborted) return;
+    const chosen = this.projectFilter();
+    const lead = this.picture !== undefined && (chosen === undefined || chosen.includes(this.picture));
     const runtime = await this.host.runtimeFor({
       threads: this.settings.threads,
       cpuPercent: this.cpuPercent(),
-      projects: this.projectFilter(),
+      projects: lead ? [this.picture!] : chosen,
     });
+    // A runtime made earlier keeps its filter: set the first lease's here too.
+    runtime.setProjects(lead ? [this.picture!] : chosen);
+    this.pictureFirst = lead;
     this.work.clear();
     while (!signal.aborted) {
       try {
@@ -309,6 +327,11 @@ export class VolunteerSession {
   private handle(event: RuntimeEvent): void {
     this.work.note(event);
     this.own.note(event);
+    // The first lease is in (a unit starts), or brought nothing (the runtime idles): back to the choice.
+    if (this.pictureFirst && (event.type === 'unit-start' || (event.type === 'state' && event.state === 'idle'))) {
+      this.pictureFirst = false;
+      this.host.runtime?.setProjects(this.projectFilter());
+    }
     this.notes.note(event);
     switch (event.type) {
       case 'state':

@@ -12,7 +12,7 @@ import { startServer, type RunningServer } from '../../src/server/serve.js';
 import { CHROMIUM_ARGS, chromiumPath } from '../browser/chromium.js';
 import { report, round } from './report.js';
 
-const ROUNDS = Number(process.env.FIRST_TILE_ROUNDS ?? 6);
+const ROUNDS = Number(process.env.FIRST_TILE_ROUNDS ?? 10);
 const GOAL_MS = 1000;
 
 let server: RunningServer;

@@ -2,8 +2,9 @@
 // server: the lone volunteer's first Mandelbrot tile is painted within 2 s of its result,
 // washed out and counted as waiting for a second opinion, with nothing called validated; once a
 // second (Node) volunteer agrees, the same tile shows as confirmed, exactly as computed, and the
-// credit rises. The page is held to one unit (its later lease requests get no units) so the
-// tile under test stays the one on screen.
+// credit rises. A start leases the picture's units first, then follows the volunteer's choice.
+// The page is held to one unit (its later lease requests get no units) so the tile under test
+// stays the one on screen.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -92,11 +93,12 @@ describe('first visit', () => {
     // No service worker: it would hide the page's lease requests from the route below.
     const context = await browser.newContext({ viewport: { width: 1200, height: 1100 }, serviceWorkers: 'block' });
     const page = await context.newPage();
-    let leases = 0;
+    const asked: { projects?: string[] }[] = [];
     await page.route('**/api/v1/lease', async (route) => {
-      if (leases++ > 0) return route.fulfill({ json: { leases: [] } });
-      const body = JSON.parse(route.request().postData() ?? '{}') as object;
-      return route.continue({ postData: JSON.stringify({ ...body, max: 1, projects: ['mandelbrot'] }) });
+      const body = JSON.parse(route.request().postData() ?? '{}') as { projects?: string[] };
+      asked.push(body);
+      if (asked.length > 1) return route.fulfill({ json: { leases: [] } });
+      return route.continue({ postData: JSON.stringify({ ...body, max: 1 }) });
     });
     await page.goto(server.url);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
@@ -108,6 +110,10 @@ describe('first visit', () => {
       20_000,
     );
     const paintedAt = Date.now();
+    // A start leases the picture's units first, whatever else is waiting; then the volunteer's choice (all).
+    expect(asked[0]!.projects).toEqual(['mandelbrot']);
+    await waitUntil('the page leases again', () => asked.length > 1, 10_000);
+    expect(asked.at(-1)!.projects).toBeUndefined();
     const [result] = await ownResults(page);
     expect(result).toMatchObject({ project: 'mandelbrot', status: 'waiting' });
     expect(paintedAt - result!.finishedAt).toBeLessThan(2000);
