@@ -28,7 +28,11 @@ export function BatchCard({ batch, at, token }: Props) {
         <p class="batch-meta">
           {count.format(batch.total)} units · published {when.format(batch.createdAt)} · kernel{' '}
           <code title={batch.kernel}>{batch.kernel.slice(0, 12)}</code>
-          {batch.done && <span class="batch-complete"> · complete</span>}
+          {batch.state === 'cancelled' ? (
+            <span class="batch-cancelled"> · cancelled</span>
+          ) : (
+            batch.done && <span class="batch-complete"> · complete</span>
+          )}
         </p>
       </header>
       <BatchProgress counts={batch.counts} total={batch.total} />

@@ -68,6 +68,7 @@ export async function leaseUnits(
   const regular = await tx.all<Candidate>(
     `SELECT ${CANDIDATE_COLUMNS} FROM units u JOIN batches b ON b.id = u.batch JOIN kernels k ON k.hash = b.kernel
      WHERE u.state = 'open' AND u.in_flight < u.want AND u.results + u.in_flight < u.max_results ${filter}
+       AND b.state != 'cancelled'
        AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.unit = u.id AND l.volunteer = ?)
      ORDER BY u.id LIMIT ? ${tx.skipLocked('u')}`,
     [...params, volunteer, max - quizzes.length],

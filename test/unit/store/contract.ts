@@ -9,6 +9,7 @@ import { DEFAULT_POLICY } from '../../../src/server/routes/batches.js';
 import type { SqlStore } from '../../../src/server/store/sql-store.js';
 import type { BatchPolicy } from '../../../src/server/store/store.js';
 import { decideUnit } from '../../../src/server/validator.js';
+import { runBatchContract } from './batch-contract.js';
 
 export interface ContractStore {
   store: SqlStore;
@@ -281,5 +282,7 @@ export function runStoreContract(name: string, open: (random?: () => number) => 
             ],
       );
     });
+
+    runBatchContract(() => store);
   });
 }
