@@ -20,8 +20,11 @@ export class Batch {
   constructor(
     private readonly http: Http,
     readonly id: string,
+    /** From `publish`: the units the batch held when it returned. */
+    readonly units?: number,
   ) {}
 
+  /** The batch's route under the API prefix. */
   get path(): string {
     return `/batches/${encodeURIComponent(this.id)}`;
   }

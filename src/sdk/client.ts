@@ -80,6 +80,7 @@ export class Client {
     const batch = this.batch(created.batch);
     // A resumed batch holds `created.units` inputs already: those are read past, not sent.
     const held = created.units;
+    let units = held;
     options.onProgress?.(held);
     let inFlight: Promise<unknown> | undefined;
     for await (const chunk of chunks) {
@@ -88,11 +89,14 @@ export class Client {
       await inFlight;
       inFlight = this.http
         .send<AppendUnitsResponse>('POST', `${batch.path}/units`, { text: chunkBody({ offset: fresh.offset }, fresh) })
-        .then((appended) => options.onProgress?.(appended.units));
+        .then((appended) => {
+          units = appended.units;
+          options.onProgress?.(units);
+        });
     }
     await inFlight;
     if (created.state !== 'closed') await batch.close();
-    return batch;
+    return new Batch(this.http, batch.id, units);
   }
 
   /**
