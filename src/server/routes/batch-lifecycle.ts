@@ -1,6 +1,6 @@
 // A batch built in several requests: chunks appended while it is open, then closed; and
 // cancelling a batch. See src/server/store/batches.ts for what each does to the units.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   appendUnitsSchema,
   emptyBodySchema,
@@ -10,6 +10,11 @@ import {
 import { requirePublisher } from '../auth.js';
 import type { ServerContext } from '../context.js';
 import { appendRefusal, ownedBatch, PUBLISH_BODY_LIMIT, unitInputs } from './batches.js';
+
+/** Close and cancel may be sent with no body at all: it is checked as an empty object. */
+async function noBodyIsEmpty(request: FastifyRequest): Promise<void> {
+  request.body ??= {};
+}
 
 export function batchLifecycleRoutes(app: FastifyInstance, { store }: ServerContext): void {
   app.post<{ Params: { batch: string }; Body: AppendUnitsRequest }>(
@@ -29,7 +34,7 @@ export function batchLifecycleRoutes(app: FastifyInstance, { store }: ServerCont
 
   app.post<{ Params: { batch: string } }>(
     '/batches/:batch/close',
-    { schema: { body: emptyBodySchema } },
+    { schema: { body: emptyBodySchema }, preValidation: noBodyIsEmpty },
     async (request) => {
       const publisher = await requirePublisher(store, request);
       const batch = await ownedBatch(store, publisher, request.params.batch);
@@ -40,7 +45,7 @@ export function batchLifecycleRoutes(app: FastifyInstance, { store }: ServerCont
 
   app.post<{ Params: { batch: string } }>(
     '/batches/:batch/cancel',
-    { schema: { body: emptyBodySchema } },
+    { schema: { body: emptyBodySchema }, preValidation: noBodyIsEmpty },
     async (request) => {
       const publisher = await requirePublisher(store, request);
       const batch = await ownedBatch(store, publisher, request.params.batch);
