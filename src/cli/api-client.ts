@@ -1,12 +1,5 @@
 // The publisher's view of the HTTP API, for the CLI commands.
-import {
-  API_PREFIX,
-  type BatchStatus,
-  type CreateProjectResponse,
-  type KernelInfo,
-  type PublishRequest,
-  type PublishResponse,
-} from '../protocol/api.js';
+import { API_PREFIX, type BatchStatus, type CreateProjectResponse, type KernelInfo } from '../protocol/api.js';
 import { CliError } from './cli-error.js';
 
 export const DEFAULT_SERVER = 'http://localhost:8080';
@@ -42,16 +35,8 @@ export class ApiClient {
     return this.request('POST', '/kernels', { bytes });
   }
 
-  publish(project: string, body: PublishRequest): Promise<PublishResponse> {
-    return this.request('POST', `/projects/${encodeURIComponent(project)}/batches`, { json: body });
-  }
-
   status(batch: string): Promise<BatchStatus> {
     return this.request('GET', `/batches/${encodeURIComponent(batch)}`);
-  }
-
-  async results(batch: string): Promise<Response> {
-    return this.fetch('GET', `/batches/${encodeURIComponent(batch)}/results`);
   }
 
   private async request<T>(method: string, path: string, body?: { json?: unknown; bytes?: Uint8Array }): Promise<T> {

@@ -72,8 +72,11 @@ export function memoryLimits(bytes: Uint8Array): MemoryLimits[] {
   return memories;
 }
 
-const kib = (pages: number) =>
-  `${pages} pages (${((pages * PAGE) / (1024 * 1024)).toFixed(pages * PAGE < 1024 * 1024 ? 3 : 1)} MiB)`;
+/** Pages as the bytes they hold: `2 pages (128 KiB)`, `16 pages (1 MiB)`. */
+function pagesText(pages: number): string {
+  const kib = (pages * PAGE) / 1024;
+  return `${pages} page${pages === 1 ? '' : 's'} (${kib < 1024 ? `${kib} KiB` : `${kib / 1024} MiB`})`;
+}
 
 /** The report's lines, for a module the server admitted as `info`. */
 export function kernelReport(bytes: Uint8Array, info: KernelInfo): string[] {
@@ -83,7 +86,7 @@ export function kernelReport(bytes: Uint8Array, info: KernelInfo): string[] {
   const list = (items: string[]) => (items.length ? items.join(', ') : '(none)');
   const memories = memoryLimits(bytes).map(
     (m) =>
-      `${m.imported ? 'imported, ' : ''}min ${kib(m.min)}, max ${m.max === undefined ? 'none (grows to the host limit)' : kib(m.max)}`,
+      `${m.imported ? 'imported, ' : ''}min ${pagesText(m.min)}, max ${m.max === undefined ? 'none (grows to the host limit)' : pagesText(m.max)}`,
   );
   return [
     `kernel accepted: ABI ${info.abi}`,
