@@ -153,12 +153,14 @@ export async function cancelBatch(tx: SqlTx, id: string): Promise<{ voided: numb
   const batch = await tx.get<{ state: BatchState }>(`SELECT state FROM batches WHERE id = ? ${tx.forUpdate}`, [id]);
   if (!batch) return undefined;
   await tx.run(`UPDATE batches SET state = 'cancelled' WHERE id = ?`, [id]);
+  // Units first: on PostgreSQL this waits for any lease transaction holding them, so the leases
+  // it issued are committed, and seen, by the statement that voids them.
+  await tx.run(`UPDATE units SET state = 'cancelled', in_flight = 0 WHERE batch = ? AND state = 'open'`, [id]);
   const voided = await tx.run(
     `UPDATE leases SET state = 'voided' WHERE state = 'active'
-       AND unit IN (SELECT id FROM units WHERE batch = ? AND state = 'open')`,
+       AND unit IN (SELECT id FROM units WHERE batch = ? AND state = 'cancelled')`,
     [id],
   );
-  await tx.run(`UPDATE units SET state = 'cancelled', in_flight = 0 WHERE batch = ? AND state = 'open'`, [id]);
   return { voided };
 }
 

@@ -110,6 +110,25 @@ export function runBatchContract(store: () => SqlStore): void {
       expect(await s.audit()).toMatchObject({ inconsistentUnits: 0, creditMismatches: 0 });
     });
 
+    it('a cancel racing lease requests leaves no active lease on the batch and an audit that holds', async () => {
+      const s = store();
+      const batch = row();
+      await s.createBatch(batch, units(0, 300));
+      const volunteers = Array.from({ length: 10 }, (_, i) => `v${i}`);
+      await Promise.all([
+        ...volunteers.map((v) => s.leaseUnits(v, 15, undefined, 5)),
+        s.cancelBatch(batch.id),
+        ...volunteers.map((v) => s.leaseUnits(v, 15, undefined, 6)),
+      ]);
+      const active = await s.sql.get<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM leases l JOIN units u ON u.id = l.unit WHERE u.batch = ? AND l.state = 'active'`,
+        [batch.id],
+      );
+      expect(active!.n).toBe(0);
+      expect(await s.leaseUnits('v11', 10, undefined, 7)).toEqual([]);
+      expect(await s.audit()).toMatchObject({ inconsistentUnits: 0 });
+    });
+
     it('follows results: settled input order stops at the first open unit; validation order by seq', async () => {
       const s = store();
       const batch = row();
