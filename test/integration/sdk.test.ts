@@ -83,6 +83,25 @@ describe('the SDK against a real server', () => {
     expect(outputs).toEqual(inputs.map(collatzReference));
   });
 
+  it('map rejects with SC_UNITS_FAILED naming the units that ended in error', async () => {
+    const { id: project } = await client.projects.create('SDK failing map');
+    startVolunteer(project);
+    const failure = await client
+      .map(readFileSync('dist/test-kernels/trap.wasm'), [{ a: 1 }, { a: 2 }], {
+        project,
+        quorum: 1,
+        maxResults: 1,
+        pollMs: 100,
+      })
+      .then(
+        () => undefined,
+        (err: unknown) => err as SparecyclesError,
+      );
+    expect(failure).toBeInstanceOf(SparecyclesError);
+    expect(failure).toMatchObject({ code: 'SC_UNITS_FAILED', units: [{ index: 0 }, { index: 1 }] });
+    expect(failure!.message).toMatch(/^2 of 2 units ended in error: 0 \(.+\), 1 \(.+\)$/);
+  });
+
   it('publishes 300,000 inputs from an async generator; a volunteer starts on the first chunk', async () => {
     const { id: project } = await client.projects.create('SDK stream');
     const volunteer = new SimVolunteer(server.url, honest);
@@ -140,21 +159,32 @@ describe('the SDK against a real server', () => {
         await new Promise((resolve) => setTimeout(resolve, 150));
       }
     })();
+    const snapshots = (async () => {
+      const counts: { done: number; finished: boolean }[] = [];
+      for await (const status of batch.progress({ pollMs: 50 }))
+        counts.push({ done: status.counts.done, finished: status.done });
+      return counts;
+    })();
     const seen: { index: number; done: boolean }[] = [];
     for await (const result of batch.results({ order: 'validated', pollMs: 50 })) {
       expect(result.output).toEqual({ n: result.index });
       seen.push({ index: result.index, done: (await batch.status()).done });
     }
     await working;
+    const progress = await snapshots;
+    expect(progress.length).toBeGreaterThan(2);
+    expect(progress.map((p) => p.done)).toEqual([...progress.map((p) => p.done)].sort((a, b) => a - b));
+    expect(progress.at(-1)).toEqual({ done: 40, finished: true });
+    expect(progress.slice(0, -1).every((p) => !p.finished)).toBe(true);
     expect(seen.map((s) => s.index).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
     expect(seen[0]!.done).toBe(false);
     // and in input order, after the fact: every result once, in order
     const inOrder = [];
     for await (const result of batch.results()) inOrder.push(result.index);
     expect(inOrder).toEqual(Array.from({ length: 40 }, (_, i) => i));
-    const progress = [];
-    for await (const status of batch.progress()) progress.push(status.done);
-    expect(progress).toEqual([true]);
+    const after = [];
+    for await (const status of batch.progress()) after.push(status.done);
+    expect(after).toEqual([true]);
   });
 
   it('cancel voids leases in flight, sends no more units, and keeps validated results', async () => {
