@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ProjectInfo } from '../protocol/api.js';
 import { MandelbrotPicture } from './shared/mandelbrot-picture.js';
 import { RunningUnits } from './running-units.js';
+import { hasSciencePicture } from './science/science-pictures.js';
 import type { SessionSnapshot } from './session-snapshot.js';
 import { ThroughputChart } from './throughput-chart.js';
 import { perMinute } from './work-tally.js';
@@ -26,7 +27,8 @@ export function LivePanel({ snapshot, projects, chosen }: LivePanelProps) {
   // Pictures of the projects this volunteer helps: the one a running unit belongs to first.
   const runningProjects = new Set(snapshot.running.map((u) => u.project));
   const pictures = (projects ?? [])
-    .filter((p) => p.picture && (chosen === undefined || chosen.includes(p.id)))
+    // The science demos draw charts, not tiles: their own card shows them (science-pictures.tsx).
+    .filter((p) => p.picture && !hasSciencePicture(p.id) && (chosen === undefined || chosen.includes(p.id)))
     .sort((a, b) => Number(runningProjects.has(b.id)) - Number(runningProjects.has(a.id)));
   const picture = pictures[0];
   return (

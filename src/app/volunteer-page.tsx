@@ -19,6 +19,7 @@ import {
   writeThreads,
 } from './preferences.js';
 import { ProjectList } from './project-list.js';
+import { SciencePictures } from './science/science-pictures.js';
 import { wantsToRun, type RunSettings } from './session-snapshot.js';
 import { SiteNav } from './shared/site-nav.js';
 import { UpdatePrompt } from './update-prompt.js';
@@ -85,6 +86,7 @@ export function VolunteerPage({ origin, onForgotten }: { origin: string; onForgo
             onTakeOver={() => void session.start(true)}
           />
           {started && <LivePanel snapshot={snapshot} projects={projects} chosen={settings.projects} />}
+          {started && <SciencePictures projects={projects} chosen={settings.projects} />}
         </div>
         <div class="column">
           {started && (

@@ -9,6 +9,7 @@ import {
   type KernelWorkerApi,
 } from '../protocol/worker.js';
 import { runKernel } from './kernel-host.js';
+import { chooseKernelVariant } from './kernel-variant.js';
 import { runWasiKernel } from './wasi-host.js';
 import { checkCpuPercent, restAfter } from './throttle.js';
 
@@ -31,6 +32,8 @@ export interface KernelWorkerApiOptions {
   checkpointForwardMs?: number;
   /** Least time between two progress reports forwarded to the host (default PROGRESS_INTERVAL_MS). */
   progressIntervalMs?: number;
+  /** Run a kernel's `sc.fallback` build (its scalar one) even where the engine has SIMD. */
+  preferFallback?: boolean;
 }
 
 /** A way to block this thread (Atomics.wait on shared memory), or undefined where there is none. */
@@ -42,6 +45,7 @@ export function createKernelWorkerApi({
   longUnitMs = LONG_UNIT_MS,
   checkpointForwardMs = CHECKPOINT_FORWARD_MS,
   progressIntervalMs = PROGRESS_INTERVAL_MS,
+  preferFallback = false,
 }: KernelWorkerApiOptions = {}): KernelWorkerApi {
   const modules = new Map<string, Promise<WebAssembly.Module>>();
   let callbacks: KernelCallbacks = { progress() {}, checkpoint() {} };
@@ -102,7 +106,9 @@ export function createKernelWorkerApi({
       if (!job.kernel) {
         return { ok: false, error: { kind: 'crash', message: `worker has no module for kernel ${job.kernelHash}` } };
       }
-      compiled = WebAssembly.compile(job.kernel as Uint8Array<ArrayBuffer>);
+      // A SIMD kernel in an engine without SIMD runs its scalar build (same output, slower).
+      const { bytes } = chooseKernelVariant(job.kernel, preferFallback);
+      compiled = WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
       modules.set(job.kernelHash, compiled);
     }
     let module: WebAssembly.Module;

@@ -106,6 +106,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           entries: (after, limit) => options.store.ledgerEntries(after, limit),
           receipts: (volunteer, after, limit) => options.store.receipts(volunteer, after, limit),
           receiptProofs: (entries) => options.store.receiptProofs(entries),
+          heads: (after, limit) => options.store.ledgerHeads(after, limit),
+          nodes: (refs) => options.store.ledgerNodes(refs),
           publicKey: () => options.store.ledgerPublicKey(),
         },
       });

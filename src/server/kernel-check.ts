@@ -2,6 +2,7 @@
 // from the module's imports and exports), each rejected with the reason a project lead can act on.
 import { createHash } from 'node:crypto';
 import { MAX_KERNEL_BYTES, checkKernelAbi } from '../protocol/abi.js';
+import { FALLBACK_SECTION, kernelFallback } from '../protocol/kernel-fallback.js';
 import { ApiError } from './api-error.js';
 import type { KernelRow } from './store/store.js';
 
@@ -21,5 +22,18 @@ export function admitKernel(bytes: Uint8Array): KernelRow {
   // The ABI is stored with the kernel and travels in every lease, so volunteers pick the right host.
   const abi = checkKernelAbi(new WebAssembly.Module(buffer));
   if (!abi.ok) throw new ApiError('SC_KERNEL_INVALID', `the module ${abi.reason}`);
+  // A volunteer whose engine cannot run the module runs its fallback: it must be just as sound.
+  const fallback = kernelFallback(bytes);
+  if (fallback) {
+    const section = `its ${FALLBACK_SECTION} section`;
+    if (!WebAssembly.validate(fallback as Uint8Array<ArrayBuffer>)) {
+      throw new ApiError('SC_KERNEL_INVALID', `${section} is not a valid WebAssembly module`);
+    }
+    const fallbackAbi = checkKernelAbi(new WebAssembly.Module(fallback as Uint8Array<ArrayBuffer>));
+    if (!fallbackAbi.ok) throw new ApiError('SC_KERNEL_INVALID', `${section}'s module ${fallbackAbi.reason}`);
+    if (fallbackAbi.abi !== abi.abi) {
+      throw new ApiError('SC_KERNEL_INVALID', `${section} follows the ${fallbackAbi.abi} ABI, not ${abi.abi}`);
+    }
+  }
   return { hash: createHash('sha256').update(bytes).digest('hex'), abi: abi.abi, bytes };
 }

@@ -8,10 +8,11 @@ import { jsonToBytes } from '../protocol/encoding.js';
 import { createPublisherToken, hashSecret } from './auth.js';
 import { admitKernel } from './kernel-check.js';
 import { DEMO_TOKEN_FILE, KERNELS_DIR } from './paths.js';
+import { SCIENCE_DEMOS } from './demo-science.js';
 import { DEFAULT_POLICY } from './routes/batches.js';
 import type { Store } from './store/store.js';
 
-interface DemoProject {
+export interface DemoProject {
   id: string;
   /** Its validated outputs are public: the live picture newcomers see. */
   picture: boolean;
@@ -64,6 +65,7 @@ export const DEMO_PROJECTS: DemoProject[] = [
     inputs: () =>
       Array.from({ length: PRIMES_UNITS }, (_, i) => ({ from: i * PRIMES_SPAN, to: (i + 1) * PRIMES_SPAN })),
   },
+  ...SCIENCE_DEMOS,
 ];
 
 const DEMO_TOKEN_SETTING = 'demo_token';
@@ -90,24 +92,30 @@ async function demoToken(store: Store, dataDir: string, now: number): Promise<st
   return token!;
 }
 
-/** Seeds under a lock: servers starting at once on one database seed the demo once. */
+/**
+ * Seeds under a lock: servers starting at once on one database seed the demo once. `only`
+ * (project ids) seeds a subset, for tests that need one demo without the others' work.
+ */
 export function seedDemo(
   store: Store,
   dataDir: string,
   now = Date.now(),
+  only?: string[],
 ): Promise<{ token: string; seeded: string[] }> {
-  return store.exclusive('seed-demo', () => seedDemoUnlocked(store, dataDir, now));
+  return store.exclusive('seed-demo', () => seedDemoUnlocked(store, dataDir, now, only));
 }
 
 async function seedDemoUnlocked(
   store: Store,
   dataDir: string,
   now: number,
+  only: string[] | undefined,
 ): Promise<{ token: string; seeded: string[] }> {
   const token = await demoToken(store, dataDir, now);
   const owner = (await store.findPublisher(hashSecret(token)))!;
   const seeded: string[] = [];
   for (const demo of DEMO_PROJECTS) {
+    if (only && !only.includes(demo.id)) continue;
     if (await store.getProject(demo.id)) continue;
     const file = join(KERNELS_DIR, demo.kernel);
     if (!existsSync(file)) throw new Error(`demo kernel ${file} is missing: run \`npm run build\` first`);

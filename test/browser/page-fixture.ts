@@ -107,7 +107,11 @@ type ThreadFactoryModule = typeof import('../../src/runtime/node/thread-factory.
 
 /** A headless volunteer on Node. It comes from dist/node because its thread factory starts
  * `kernel-worker.js` next to itself, which only the compiled output has. */
-export async function startNodeVolunteer(url: string): Promise<{ stop(): Promise<void> }> {
+export async function startNodeVolunteer(
+  url: string,
+  projects?: string[],
+  options: { scalarKernels?: boolean } = {},
+): Promise<{ stop(): Promise<void> }> {
   const load = (file: string) => import(pathToFileURL(resolve('dist/node/runtime', file)).href);
   const { VolunteerRuntime } = (await load('volunteer-runtime.js')) as RuntimeModule;
   const { HttpTransport } = (await load('http-transport.js')) as TransportModule;
@@ -117,8 +121,9 @@ export async function startNodeVolunteer(url: string): Promise<{ stop(): Promise
   const runtime = new VolunteerRuntime({
     transport: new HttpTransport(url),
     store: new FileStore(dir),
-    workers: new ThreadFactory(),
+    workers: new ThreadFactory({ preferFallback: options.scalarKernels === true }),
     threads: 1,
+    ...(projects ? { projects } : {}),
     exitWhenIdle: false,
     idlePollMs: { min: 200, max: 1000 },
   });

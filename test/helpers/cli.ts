@@ -2,6 +2,7 @@
 // first). Always asynchronous: a synchronous spawn would block the in-process test server.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 export const CLI = 'bin/sparecycles.js';
 
@@ -16,9 +17,15 @@ export interface CliResult {
   stderr: string;
 }
 
-export function cli(args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliResult> {
+export function cli(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 120_000,
+  /** The package whose command runs: another build of it (a benchmark's baseline), or this one. */
+  root = '.',
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [join(root, CLI), ...args], { env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

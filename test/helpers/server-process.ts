@@ -1,16 +1,19 @@
 // The built server in its own process on a free loopback port, as the benchmarks run it, so
 // the server and the clients measured against it do not share one event loop.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 
 export function startServerProcess(
   dataDir: string,
   nodeArgs: string[] = [],
   serveArgs: string[] = [],
+  /** The package to run: another build of it (a benchmark's baseline), or this one. */
+  root = '.',
 ): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [
       ...nodeArgs,
-      'bin/sparecycles.js',
+      join(root, 'bin', 'sparecycles.js'),
       'serve',
       '--port',
       '0',

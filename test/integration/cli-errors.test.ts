@@ -283,6 +283,7 @@ describe('sparecycles --help', () => {
         '--exit-when-idle',
         '--project',
         '--state-dir',
+        '--scalar-kernels',
         '--json',
       ],
     ],

@@ -193,6 +193,42 @@ for (const backend of availableBackends()) {
   });
 }
 
+describe('ledger verify --server over signed tree heads (sqlite)', () => {
+  it('checks the heads and leaves a running server publishes, and names a fork and a tampered leaf', async () => {
+    const ledger = await openLedger('sqlite');
+    await fill(ledger, 10);
+    const { child, url } = await startServerProcess(ledger.source[1]!);
+    cleanups.unshift(async () => {
+      child.kill('SIGKILL');
+    });
+    const good = await cli(['ledger', 'verify', '--server', url]);
+    expect(good.stderr).toBe('');
+    expect(good.stdout).toMatch(/^ledger ok: 50 entries, head [0-9a-f]{64}; 10 signed tree heads, newest size 50/);
+
+    const fork = signTreeHead(20, leafHash(Buffer.from('another history')), 2000, ledger.key);
+    await ledger.store.sql.run('INSERT INTO ledger_heads (size, root_hash, "at", signature) VALUES (?, ?, ?, ?)', [
+      fork.size,
+      fork.rootHash,
+      fork.at,
+      fork.signature,
+    ]);
+    const forked = await cli(['ledger', 'verify', '--server', url]);
+    expect(forked.status).toBe(1);
+    expect(forked.stderr).toBe(
+      'sparecycles: ledger broken at tree head 11 (size 20): forked: head 4 has the same size with another root\n',
+    );
+
+    await ledger.store.sql.run('DELETE FROM ledger_heads WHERE seq = 11');
+    await ledger.unguard();
+    await ledger.store.sql.run(`UPDATE ledger_tree SET hash = ? WHERE level = 0 AND idx = 6`, ['cd'.repeat(32)]);
+    const tampered = await cli(['ledger', 'verify', '--server', url]);
+    expect(tampered.status).toBe(1);
+    expect(tampered.stderr).toBe(
+      'sparecycles: ledger broken at entry 7: its leaf in the Merkle tree does not match it\n',
+    );
+  });
+});
+
 describe('kill -9 while appending (sqlite)', () => {
   it('leaves no entry uncovered, and a server started on a ledger missing its head signs it', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sc-ledger-kill-'));

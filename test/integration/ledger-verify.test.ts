@@ -46,6 +46,8 @@ const reader: LedgerReader = {
       .all(volunteer, after, limit) as LedgerEntry[],
   // This ledger is the per-entry-signed kind from before schema 5: no tree, no heads.
   receiptProofs: async () => ({ head: undefined, proofs: new Map() }),
+  heads: async () => [],
+  nodes: async () => new Map(),
   publicKey: () => ({ pem: key.publicKeyPem, raw: key.publicKeyRaw }),
 };
 

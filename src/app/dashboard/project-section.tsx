@@ -1,6 +1,7 @@
 // A lead's project: its totals, its live picture when its outputs are public (the demo), and its
 // batches, newest first.
 import { MandelbrotPicture } from '../shared/mandelbrot-picture.js';
+import { SciencePicture, hasSciencePicture } from '../science/science-pictures.js';
 import { BatchCard } from './batch-card.js';
 import { describeCounts } from './batch-progress.js';
 import type { DashboardProject } from './dashboard-api.js';
@@ -27,9 +28,13 @@ export function ProjectSection({ project, at, token }: Props) {
       <p class="project-totals">{describeCounts(u, total)}</p>
       {/* `picture` means public outputs, which need not be tiles (the primes demo has them too): the
           picture hides itself on outputs that are not tiles, so it is tried once there are some. */}
-      {project.picture && u.done > 0 && (
-        <MandelbrotPicture project={project.id} title={`${project.name}: live picture`} />
-      )}
+      {project.picture &&
+        u.done > 0 &&
+        (hasSciencePicture(project.id) ? (
+          <SciencePicture project={project.id} title={`${project.name}: live picture`} />
+        ) : (
+          <MandelbrotPicture project={project.id} title={`${project.name}: live picture`} />
+        ))}
       {project.batches.length === 0 ? (
         <p class="empty">
           No batches yet. Publish one with{' '}

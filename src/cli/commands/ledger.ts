@@ -10,7 +10,7 @@ import pg from 'pg';
 import { API_PREFIX } from '../../protocol/api.js';
 import { auditLedger, type AuditOutcome, type StoredHead, type TreeSource } from '../../server/ledger-audit.js';
 import { publicKeyObject, SERVER_KEY_FILE, type LedgerEntry } from '../../server/ledger.js';
-import type { NodeRef } from '../../server/merkle.js';
+import type { Hash, NodeRef } from '../../server/merkle.js';
 import { DB_FILE } from '../../server/paths.js';
 import { databaseUrlFrom } from '../../server/store/open-store.js';
 import { redactUrl } from '../../server/store/postgres/pg-backend.js';
@@ -207,10 +207,15 @@ async function openDatabase(url: string): Promise<LedgerSource> {
   }
 }
 
-async function getJson<T>(url: string): Promise<T> {
+const NODES_PER_REQUEST = 10000;
+
+const postJson = <T>(url: string, body: unknown) =>
+  getJson<T>(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(url);
+    response = await fetch(url, init);
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
     throw new CliError(`cannot reach the server at ${new URL(url).origin} (${cause}); is it running?`);
@@ -228,6 +233,45 @@ async function getJson<T>(url: string): Promise<T> {
   return (await response.json()) as T;
 }
 
+/** Servers from before schema 5 publish no tree: their entries are signed one by one. */
+async function hasTreeRoutes(base: string): Promise<boolean> {
+  try {
+    return (await fetch(`${base}/ledger/heads?limit=1`)).status !== 404;
+  } catch {
+    return true; // unreachable: the first real request says so
+  }
+}
+
+/** The tree's heads and nodes through GET /ledger/heads and POST /ledger/nodes. */
+function serverTree(base: string): TreeSource {
+  return {
+    async heads() {
+      const heads: StoredHead[] = [];
+      for (let after = 0; ;) {
+        const page = await getJson<{ heads?: unknown; next?: unknown }>(
+          `${base}/ledger/heads?after=${after}&limit=${PAGE}`,
+        );
+        if (!Array.isArray(page.heads)) throw new CliError('the server sent a heads page without a heads list');
+        heads.push(...(page.heads as StoredHead[]));
+        const last = heads[heads.length - 1]?.seq;
+        if (page.next === null || page.next === undefined || typeof last !== 'number' || !(last > after)) return heads;
+        after = last;
+      }
+    },
+    async nodes(refs) {
+      const found = new Map<string, Hash>();
+      for (let i = 0; i < refs.length; i += NODES_PER_REQUEST) {
+        const chunk = refs.slice(i, i + NODES_PER_REQUEST);
+        const { nodes } = await postJson<{ nodes?: Record<string, string> }>(`${base}/ledger/nodes`, {
+          nodes: chunk.map((r) => [r.level, r.idx]),
+        });
+        for (const [ref, hash] of Object.entries(nodes ?? {})) found.set(ref, Buffer.from(hash, 'hex'));
+      }
+      return found;
+    },
+  };
+}
+
 async function openServer(server: string): Promise<LedgerSource> {
   const base = normaliseServer(server) + API_PREFIX;
   const { publicKey } = await getJson<{ publicKey?: unknown }>(`${base}/ledger/key`);
@@ -239,6 +283,7 @@ async function openServer(server: string): Promise<LedgerSource> {
   }
   return {
     key,
+    ...((await hasTreeRoutes(base)) ? { tree: serverTree(base) } : {}),
     async *pages() {
       let after = 0;
       for (;;) {

@@ -20,6 +20,7 @@ interface VolunteerOptions {
   exitWhenIdle?: boolean;
   project?: string[];
   stateDir?: string;
+  scalarKernels?: boolean;
   json?: boolean;
 }
 
@@ -42,6 +43,10 @@ export function registerVolunteer(program: Command): void {
       '--state-dir <dir>',
       'keep identity, buffered units and the outbox here (default: a fresh temporary identity)',
     )
+    .option(
+      '--scalar-kernels',
+      "run SIMD kernels' scalar fallback builds (sc.fallback), as an engine without SIMD would",
+    )
     .option('--json', 'print a JSON summary on exit')
     .action(
       action(async (options: VolunteerOptions) => {
@@ -51,7 +56,7 @@ export function registerVolunteer(program: Command): void {
         const runtime = new VolunteerRuntime({
           transport: new HttpTransport(normaliseServer(options.server)),
           store: new FileStore(stateDir),
-          workers: new ThreadFactory(),
+          workers: new ThreadFactory({ preferFallback: options.scalarKernels === true }),
           threads: options.threads,
           cpuPercent: options.cpuPercent,
           ...(options.project ? { projects: options.project } : {}),

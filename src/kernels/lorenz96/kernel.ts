@@ -151,18 +151,35 @@ function unitNoise(member: u64, i: u64): f64 {
   return <f64>(z >> 11) * 2.220446049250313e-16 - 1; // 2^-52
 }
 
-/** Writes the tendency of `y` into `k`. */
+/** Writes the tendency of `y` into `k`. The ring wraps only at i = 0, 1 and n-1: the loop between reads its neighbours directly (same arithmetic, no index tests). */
 function tendency(y: usize, k: usize, n: i32, forcing: f64): void {
-  for (let i = 0; i < n; i++) {
-    const ip1 = i + 1 == n ? 0 : i + 1;
-    const im1 = i == 0 ? n - 1 : i - 1;
-    const im2 = i < 2 ? n - 2 + i : i - 2;
-    const d =
-      (load<f64>(y + ((<usize>ip1) << 3)) - load<f64>(y + ((<usize>im2) << 3))) * load<f64>(y + ((<usize>im1) << 3)) -
-      load<f64>(y + ((<usize>i) << 3)) +
-      forcing;
-    store<f64>(k + ((<usize>i) << 3), d);
+  const last = y + ((<usize>(n - 1)) << 3);
+  const y0 = load<f64>(y);
+  const y1 = load<f64>(y, 8);
+  const yl = load<f64>(last);
+  const yl1 = load<f64>(last - 8);
+  store<f64>(k, (y1 - yl1) * yl - y0 + forcing);
+  store<f64>(k, (load<f64>(y, 16) - yl) * y0 - y1 + forcing, 8);
+  const end = last;
+  let p = y + 16;
+  let q = k + 16;
+  if (ASC_FEATURE_SIMD) {
+    // Two lanes at once: f64x2 rounds each lane exactly as the scalar f64 operations do.
+    const f2 = f64x2.splat(forcing);
+    while (p + 8 < end) {
+      const ahead = f64x2.sub(v128.load(p, 8), v128.load(p - 16));
+      const next = f64x2.sub(f64x2.mul(ahead, v128.load(p - 8)), v128.load(p));
+      v128.store(q, f64x2.add(next, f2));
+      p += 16;
+      q += 16;
+    }
   }
+  while (p < end) {
+    store<f64>(q, (load<f64>(p, 8) - load<f64>(p - 16)) * load<f64>(p - 8) - load<f64>(p) + forcing);
+    p += 8;
+    q += 8;
+  }
+  store<f64>(k + ((<usize>(n - 1)) << 3), (y0 - load<f64>(last - 16)) * yl1 - yl + forcing);
 }
 
 /** One classic RK4 step of `x` in place; `work` holds 5n doubles. */
@@ -176,16 +193,36 @@ function rk4(x: usize, n: i32, forcing: f64, dt: f64, work: usize): void {
   const half = dt * 0.5;
   const sixth = dt / 6;
   tendency(x, k1, n, forcing);
-  for (let i: usize = 0; i < bytes; i += 8) store<f64>(y + i, load<f64>(x + i) + half * load<f64>(k1 + i));
+  stage(y, x, k1, half, bytes);
   tendency(y, k2, n, forcing);
-  for (let i: usize = 0; i < bytes; i += 8) store<f64>(y + i, load<f64>(x + i) + half * load<f64>(k2 + i));
+  stage(y, x, k2, half, bytes);
   tendency(y, k3, n, forcing);
-  for (let i: usize = 0; i < bytes; i += 8) store<f64>(y + i, load<f64>(x + i) + dt * load<f64>(k3 + i));
+  stage(y, x, k3, dt, bytes);
   tendency(y, k4, n, forcing);
-  for (let i: usize = 0; i < bytes; i += 8) {
+  let start: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    const two = f64x2.splat(2);
+    const sixth2 = f64x2.splat(sixth);
+    for (; start + 16 <= bytes; start += 16) {
+      const a = f64x2.add(v128.load(k1 + start), f64x2.mul(two, v128.load(k2 + start)));
+      const sum = f64x2.add(f64x2.add(a, f64x2.mul(two, v128.load(k3 + start))), v128.load(k4 + start));
+      v128.store(x + start, f64x2.add(v128.load(x + start), f64x2.mul(sixth2, sum)));
+    }
+  }
+  for (let i: usize = start; i < bytes; i += 8) {
     const sum = load<f64>(k1 + i) + 2 * load<f64>(k2 + i) + 2 * load<f64>(k3 + i) + load<f64>(k4 + i);
     store<f64>(x + i, load<f64>(x + i) + sixth * sum);
   }
+}
+
+/** y = x + h·k, element by element. */
+function stage(y: usize, x: usize, k: usize, h: f64, bytes: usize): void {
+  let i: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    const h2 = f64x2.splat(h);
+    for (; i + 16 <= bytes; i += 16) v128.store(y + i, f64x2.add(v128.load(x + i), f64x2.mul(h2, v128.load(k + i))));
+  }
+  for (; i < bytes; i += 8) store<f64>(y + i, load<f64>(x + i) + h * load<f64>(k + i));
 }
 
 /** Stores mean, energy (half the sum of squares) and distance from the control; false if not finite. */

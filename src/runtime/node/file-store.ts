@@ -1,11 +1,13 @@
-// RuntimeStore on Node: one small file per unit, result, checkpoint and kernel under a state directory.
-// Every write goes to a temporary file that is fsynced and renamed, so a crash leaves either
-// the old file or the new one, never half of one.
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+// RuntimeStore on Node, under a state directory: leased units and finished results as journals
+// of group files (./journal.ts: one fsynced file per lease request or per group of results, not
+// one per unit), one file per checkpoint and kernel. Every write goes to a temporary file that is
+// fsynced and renamed, so a crash leaves either the old file or the new one, never half of one.
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Lease } from '../../protocol/api.js';
 import { base64ToBytes, bytesToBase64 } from '../../protocol/encoding.js';
 import type { Credentials, OutboxEntry, RuntimeStore } from '../ports.js';
+import { Journal, writeAtomic } from './journal.js';
 
 type StoredEntry = Omit<OutboxEntry, 'output'> & { output?: string };
 
@@ -19,8 +21,13 @@ interface StoredIdentity extends Omit<Credentials, 'privateKey'> {
 export class FileStore implements RuntimeStore {
   readonly extractableKeys = true;
   private ready: Promise<void> | undefined;
+  private readonly units: Journal<Lease>;
+  private readonly outbox: Journal<StoredEntry>;
 
-  constructor(private readonly dir: string) {}
+  constructor(private readonly dir: string) {
+    this.units = new Journal<Lease>(join(dir, 'units'), (lease) => lease.lease);
+    this.outbox = new Journal<StoredEntry>(join(dir, 'outbox'), (entry) => entry.lease);
+  }
 
   async getCredentials(): Promise<Credentials | undefined> {
     const stored = await this.readJson<StoredIdentity>(join(this.dir, 'identity.json'));
@@ -40,37 +47,39 @@ export class FileStore implements RuntimeStore {
     const { privateKey, ...rest } = credentials;
     const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', privateKey));
     const stored: StoredIdentity = { ...rest, privateKeyPkcs8: bytesToBase64(pkcs8) };
-    await this.writeAtomic(join(this.dir, 'identity.json'), JSON.stringify(stored), 0o600);
+    await this.init();
+    await writeAtomic(join(this.dir, 'identity.json'), JSON.stringify(stored), 0o600);
   }
 
   async listUnits(): Promise<Lease[]> {
-    const units = await this.readAll<Lease>('units');
-    const done = new Set(await readdir(join(this.dir, 'outbox')));
-    return units.filter((unit) => !done.has(`${unit.lease}.json`));
+    await this.init();
+    const done = new Set((await this.outbox.list()).map((entry) => entry.lease));
+    return (await this.units.list()).filter((unit) => !done.has(unit.lease));
   }
 
   async putUnits(leases: Lease[]): Promise<void> {
-    for (const lease of leases) await this.writeAtomic(this.path('units', lease.lease), JSON.stringify(lease));
+    await this.init();
+    await this.units.add(leases);
   }
 
   async finishUnits(entries: OutboxEntry[]): Promise<void> {
-    // Only the results: a unit with a result in the outbox is not listed, and its file goes when
-    // the result is acknowledged (removeFromOutbox), so a crash never runs it twice nor loses it.
-    await Promise.all(
-      entries.map((entry) => {
-        const stored: StoredEntry = { ...entry, output: entry.output ? bytesToBase64(entry.output) : undefined };
-        return this.writeAtomic(this.path('outbox', entry.lease), JSON.stringify(stored));
-      }),
+    // Only the results: a unit with a result in the outbox is not listed, and it goes when the
+    // result is acknowledged (removeFromOutbox), so a crash never runs it twice nor loses it.
+    await this.init();
+    await this.outbox.add(
+      entries.map((entry) => ({ ...entry, output: entry.output ? bytesToBase64(entry.output) : undefined })),
     );
   }
 
   async dropUnit(lease: string): Promise<void> {
-    await rm(this.path('units', lease), { force: true });
+    await this.init();
+    await this.units.remove([lease]);
     await this.dropCheckpoint(lease);
   }
 
   async listOutbox(): Promise<OutboxEntry[]> {
-    const stored = await this.readAll<StoredEntry>('outbox');
+    await this.init();
+    const stored = await this.outbox.list();
     return stored
       .map(({ output, ...rest }) => (output === undefined ? rest : { ...rest, output: base64ToBytes(output) }))
       .sort((a, b) => a.finishedAt - b.finishedAt);
@@ -78,13 +87,10 @@ export class FileStore implements RuntimeStore {
 
   async removeFromOutbox(leases: string[]): Promise<void> {
     // The result last: were we to crash in between, the unit is still not listed.
-    await Promise.all(
-      leases.map(async (lease) => {
-        await rm(this.path('units', lease), { force: true });
-        await this.dropCheckpoint(lease);
-        await rm(this.path('outbox', lease), { force: true });
-      }),
-    );
+    await this.init();
+    await this.units.remove(leases);
+    await Promise.all(leases.map((lease) => this.dropCheckpoint(lease)));
+    await this.outbox.remove(leases);
   }
 
   async getKernel(hash: string): Promise<Uint8Array | undefined> {
@@ -96,11 +102,13 @@ export class FileStore implements RuntimeStore {
   }
 
   async putKernel(hash: string, bytes: Uint8Array): Promise<void> {
-    await this.writeAtomic(this.path('kernels', hash, '.wasm'), bytes);
+    await this.init();
+    await writeAtomic(this.path('kernels', hash, '.wasm'), bytes);
   }
 
   async putCheckpoint(lease: string, state: Uint8Array): Promise<void> {
-    await this.writeAtomic(this.path('checkpoints', lease, '.bin'), state);
+    await this.init();
+    await writeAtomic(this.path('checkpoints', lease, '.bin'), state);
   }
 
   async getCheckpoint(lease: string): Promise<Uint8Array | undefined> {
@@ -126,13 +134,6 @@ export class FileStore implements RuntimeStore {
     return join(this.dir, kind, name + suffix);
   }
 
-  private async readAll<T>(kind: string): Promise<T[]> {
-    await this.init();
-    const names = (await readdir(join(this.dir, kind))).filter((name) => name.endsWith('.json'));
-    const values = await Promise.all(names.map((name) => this.readJson<T>(join(this.dir, kind, name))));
-    return values.filter((value): value is Awaited<T> => value !== undefined) as T[];
-  }
-
   private async readJson<T>(file: string): Promise<T | undefined> {
     try {
       return JSON.parse(await readFile(file, 'utf8')) as T;
@@ -147,18 +148,5 @@ export class FileStore implements RuntimeStore {
         await mkdir(join(this.dir, kind), { recursive: true });
     })();
     return this.ready;
-  }
-
-  private async writeAtomic(file: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
-    await this.init();
-    const tmp = `${file}.${process.pid}.tmp`;
-    const handle = await open(tmp, 'w', mode);
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, file);
   }
 }

@@ -21,9 +21,19 @@ const WORKER_URL = new URL('./kernel-worker.js', import.meta.url);
  */
 const RESOURCE_LIMITS = { maxOldGenerationSizeMb: DEFAULT_MAX_MEMORY_BYTES / 2 ** 20, maxYoungGenerationSizeMb: 64 };
 
+export interface ThreadFactoryOptions {
+  /** Run kernels' `sc.fallback` builds (their scalar ones) even though Node has SIMD. */
+  preferFallback?: boolean;
+}
+
 export class ThreadFactory implements WorkerFactory {
+  constructor(private readonly options: ThreadFactoryOptions = {}) {}
+
   create(): KernelWorker {
-    const worker = new Worker(WORKER_URL, { resourceLimits: RESOURCE_LIMITS });
+    const worker = new Worker(WORKER_URL, {
+      resourceLimits: RESOURCE_LIMITS,
+      workerData: { preferFallback: this.options.preferFallback === true },
+    });
     const api = wrap<KernelWorkerApi>(nodeEndpoint(worker));
     // Shared memory always exists in worker_threads: a stop slot lets terminate() unwind a busy
     // kernel at its next progress report, and a CPU slot duty-cycles running kernels live.

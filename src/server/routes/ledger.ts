@@ -1,11 +1,13 @@
-// The credit ledger over HTTP: the public key, the whole chain in pages (public, so anyone can
-// audit it), and a volunteer's own receipts.
+// The credit ledger over HTTP: the public key, the whole chain in pages and its Merkle tree's
+// signed heads and nodes (public, so anyone can audit it), and a volunteer's own receipts.
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../api-error.js';
 import { requireVolunteer } from '../auth.js';
 import type { ServerContext } from '../context.js';
 import type { LedgerEntry } from '../ledger.js';
+import type { NodeRef } from '../merkle.js';
 import type { ReceiptProofs } from '../store/ledger-proofs.js';
+import type { TreeHead } from '../tree-head.js';
 
 export interface LedgerReader {
   /** Entries with seq > afterSeq, in seq order, at most `limit`. */
@@ -13,8 +15,33 @@ export interface LedgerReader {
   /** One volunteer's entries with seq > afterSeq, in seq order, at most `limit`. */
   receipts(volunteer: string, afterSeq: number, limit: number): Promise<LedgerEntry[]>;
   receiptProofs(entries: readonly LedgerEntry[]): Promise<ReceiptProofs>;
+  /** Signed tree heads numbered above afterSeq, in commit order, at most `limit`. */
+  heads(afterSeq: number, limit: number): Promise<(TreeHead & { seq: number })[]>;
+  /** Stored tree node hashes (hex) by "level:idx". */
+  nodes(refs: readonly NodeRef[]): Promise<Map<string, string>>;
   publicKey(): { pem: string; raw: string };
 }
+
+/** Most tree nodes one POST /ledger/nodes asks for. */
+export const LEDGER_NODES_MAX = 10000;
+
+const nodesSchema = {
+  type: 'object',
+  required: ['nodes'],
+  additionalProperties: false,
+  properties: {
+    nodes: {
+      type: 'array',
+      maxItems: LEDGER_NODES_MAX,
+      items: {
+        type: 'array',
+        minItems: 2,
+        maxItems: 2,
+        items: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+      },
+    },
+  },
+} as const;
 
 export const LEDGER_PAGE_DEFAULT = 1000;
 export const LEDGER_PAGE_MAX = 10000;
@@ -61,6 +88,29 @@ export function ledgerRoutes(app: FastifyInstance, context: ServerContext & { le
     const entries = await ledger.entries(after, limit);
     return { entries, next: next(entries, limit) };
   });
+
+  // The Merkle tree in the open too, so anyone can check the heads and leaves (ledger verify --server).
+  app.get<{ Querystring: PageQuery }>(
+    '/ledger/heads',
+    { schema: { querystring: pageQuerySchema } },
+    async (request) => {
+      const { after, limit } = page(request.query);
+      const heads = await ledger.heads(after, limit);
+      return { heads, next: heads.length === limit ? heads[heads.length - 1]!.seq : null };
+    },
+  );
+
+  app.post<{ Body: { nodes: [number, number][] } }>(
+    '/ledger/nodes',
+    { schema: { body: nodesSchema } },
+    async (request) => {
+      const refs = request.body.nodes.map(([level, idx]) => {
+        if (level > 62) throw new ApiError('SC_BAD_REQUEST', `body/nodes: level ${level} is above 62`);
+        return { level, idx };
+      });
+      return { nodes: Object.fromEntries(await ledger.nodes(refs)) };
+    },
+  );
 
   app.get<{ Querystring: PageQuery }>(
     '/volunteers/me/receipts',

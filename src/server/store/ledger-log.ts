@@ -10,7 +10,7 @@
 import { chainEntry, GENESIS_HASH, type LedgerEntry, type LedgerFields, type ServerKey } from '../ledger.js';
 import { Frontier, rangePieces, type Hash, type NodeRef } from '../merkle.js';
 import { entryLeafHash, signTreeHead, type TreeHead } from '../tree-head.js';
-import { insertRows, type SqlRunner, type SqlTx } from './sql.js';
+import { insertRows, updateRows, type SqlRunner, type SqlTx } from './sql.js';
 
 const ENTRY_COLUMNS = `seq, kind, volunteer, unit, lease, amount, "at", prev_hash AS "prevHash", hash, signature`;
 const HEAD_COLUMNS = `size, root_hash AS "rootHash", "at", signature`;
@@ -34,33 +34,49 @@ export class LedgerAppender {
   ) {}
 
   async append(fields: Omit<LedgerFields, 'seq'>): Promise<LedgerEntry> {
+    return (await this.appendAll([fields]))[0]!;
+  }
+
+  /**
+   * Appends entries in order with a bounded number of statements, however many there are: one
+   * multi-row insert of the entries, one of the tree nodes they complete, one credit update.
+   */
+  async appendAll(list: readonly Omit<LedgerFields, 'seq'>[]): Promise<LedgerEntry[]> {
+    if (list.length === 0) return [];
     const tip = this.tip ?? (await this.open());
-    const entry = chainEntry({ ...fields, seq: tip.seq + 1 }, tip.hash);
-    await this.tx.run(
-      `INSERT INTO credit_ledger (seq, kind, volunteer, unit, lease, amount, "at", prev_hash, hash, signature)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        entry.seq,
-        entry.kind,
-        entry.volunteer,
-        entry.unit,
-        entry.lease,
-        entry.amount,
-        entry.at,
-        entry.prevHash,
-        entry.hash,
-        entry.signature,
-      ],
+    const entries: LedgerEntry[] = [];
+    const nodes: (NodeRef & { hash: Hash })[] = [];
+    const credit = new Map<string, number>();
+    for (const fields of list) {
+      const entry = chainEntry({ ...fields, seq: tip.seq + 1 }, tip.hash);
+      nodes.push(...tip.frontier.push(entryLeafHash(entry)));
+      tip.seq = entry.seq;
+      tip.hash = entry.hash;
+      entries.push(entry);
+      const delta = fields.kind === 'grant' ? fields.amount : -fields.amount;
+      credit.set(fields.volunteer, (credit.get(fields.volunteer) ?? 0) + delta);
+    }
+    await insertRows(
+      this.tx,
+      'credit_ledger',
+      ['seq', 'kind', 'volunteer', 'unit', 'lease', 'amount', '"at"', 'prev_hash', 'hash', 'signature'],
+      entries.map((e) => [
+        e.seq,
+        e.kind,
+        e.volunteer,
+        e.unit,
+        e.lease,
+        e.amount,
+        e.at,
+        e.prevHash,
+        e.hash,
+        e.signature,
+      ]),
     );
-    await this.storeNodes(tip.frontier.push(entryLeafHash(entry)));
-    await this.tx.run('UPDATE volunteers SET credit = credit + ? WHERE id = ?', [
-      fields.kind === 'grant' ? fields.amount : -fields.amount,
-      fields.volunteer,
-    ]);
-    tip.seq = entry.seq;
-    tip.hash = entry.hash;
-    this.appended++;
-    return entry;
+    await this.storeNodes(nodes);
+    await updateRows(this.tx, 'volunteers', 'id', ['text', 'real'], [...credit], 'credit = credit + v.column2');
+    this.appended += entries.length;
+    return entries;
   }
 
   /**
@@ -97,6 +113,7 @@ export class LedgerAppender {
 
   /** Reads the chain's head and the tree's frontier, first adding any entries the tree lacks. */
   private async open(): Promise<Tip> {
+    await this.tx.lockLedger();
     const last = (await this.tx.get<{ seq: number; hash: string }>(
       'SELECT seq, hash FROM credit_ledger ORDER BY seq DESC LIMIT 1',
     )) ?? { seq: 0, hash: GENESIS_HASH };
@@ -117,7 +134,7 @@ export class LedgerAppender {
     return this.tip;
   }
 
-  private async storeNodes(nodes: (NodeRef & { hash: Hash })[]): Promise<void> {
+  private async storeNodes(nodes: readonly (NodeRef & { hash: Hash })[]): Promise<void> {
     await insertRows(
       this.tx,
       'ledger_tree',
@@ -157,6 +174,19 @@ async function readFrontier(db: SqlRunner, size: number): Promise<Frontier> {
     return hash;
   });
   return Frontier.of(size, hashes);
+}
+
+/** Signed heads numbered above `afterSeq`, oldest first. */
+export async function headsAfter(
+  db: SqlRunner,
+  afterSeq: number,
+  limit: number,
+): Promise<(TreeHead & { seq: number })[]> {
+  const rows = await db.all<TreeHead & { seq: number }>(
+    `SELECT seq, ${HEAD_COLUMNS} FROM ledger_heads WHERE seq > ? ORDER BY seq LIMIT ?`,
+    [afterSeq, limit],
+  );
+  return rows.map((h) => ({ ...h, seq: Number(h.seq), size: Number(h.size), at: Number(h.at) }));
 }
 
 export async function latestHead(db: SqlRunner): Promise<TreeHead | undefined> {

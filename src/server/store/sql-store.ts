@@ -12,7 +12,9 @@ import type {
 } from '../../protocol/api.js';
 import type { LedgerEntry, ServerKey } from '../ledger.js';
 import { decideUnit, type QuorumDecider } from '../validator.js';
-import { LedgerAppender, ledgerEntries, ledgerReceipts } from './ledger-log.js';
+import { headsAfter, LedgerAppender, ledgerEntries, ledgerReceipts, readNodes } from './ledger-log.js';
+import type { NodeRef } from '../merkle.js';
+import type { TreeHead } from '../tree-head.js';
 import {
   appendUnits,
   batchDone,
@@ -28,7 +30,7 @@ import {
 } from './batches.js';
 import { ledgerProofs, type ReceiptProofs } from './ledger-proofs.js';
 import { leaseUnits } from './scheduler.js';
-import { storableText, type SqlBackend } from './sql.js';
+import { storableText, updateRows, type SqlBackend } from './sql.js';
 import type {
   BatchRow,
   BatchStats,
@@ -311,18 +313,13 @@ export class SqlStore implements Store {
     now: number,
     decide: QuorumDecider = decideUnit,
   ): Promise<SubmitAck[]> {
-    return this.sql.transaction(
-      async (tx) => {
-        const ledger = new LedgerAppender(tx, this.key);
-        const validation = new Validation(tx, ledger, decide, this.policies);
-        const acks: SubmitAck[] = [];
-        for (const result of results) acks.push(await validation.submit(volunteer, result, now));
-        // One signed tree head over everything this transaction appended, in the same commit.
-        await ledger.seal(now);
-        return acks;
-      },
-      { lock: 'ledger' },
-    );
+    return this.sql.transaction(async (tx) => {
+      const ledger = new LedgerAppender(tx, this.key);
+      const acks = await new Validation(tx, ledger, decide, this.policies).submitAll(volunteer, results, now);
+      // One signed tree head over everything this transaction appended, in the same commit.
+      await ledger.seal(now);
+      return acks;
+    });
   }
 
   async expireLeases(now: number): Promise<number> {
@@ -331,10 +328,17 @@ export class SqlStore implements Store {
         `UPDATE leases SET state = 'expired' WHERE state = 'active' AND deadline < ? RETURNING unit`,
         [now],
       );
-      // Quiz units keep no in-flight count.
-      for (const { unit } of leases) {
-        await tx.run(`UPDATE units SET in_flight = in_flight - 1 WHERE id = ? AND state != 'quiz'`, [unit]);
-      }
+      // One statement for the units, however many leases expired; quiz units keep no in-flight count.
+      const perUnit = new Map<number, number>();
+      for (const { unit } of leases) perUnit.set(Number(unit), (perUnit.get(Number(unit)) ?? 0) + 1);
+      await updateRows(
+        tx,
+        'units',
+        'id',
+        ['integer', 'integer'],
+        [...perUnit].sort((a, b) => a[0] - b[0]),
+        `in_flight = CASE WHEN state = 'quiz' THEN in_flight ELSE in_flight - v.column2 END`,
+      );
       return leases.length;
     });
     return expired ?? 0;
@@ -358,6 +362,15 @@ export class SqlStore implements Store {
 
   async receiptProofs(entries: readonly LedgerEntry[]): Promise<ReceiptProofs> {
     return ledgerProofs(this.sql, entries);
+  }
+
+  async ledgerHeads(afterSeq: number, limit: number): Promise<(TreeHead & { seq: number })[]> {
+    return headsAfter(this.sql, afterSeq, limit);
+  }
+
+  async ledgerNodes(refs: readonly NodeRef[]): Promise<Map<string, string>> {
+    const nodes = await readNodes(this.sql, refs);
+    return new Map([...nodes].map(([ref, hash]) => [ref, hash.toString('hex')]));
   }
 
   /**

@@ -13,17 +13,29 @@ export interface SqlRunner {
   run(sql: string, params?: readonly SqlParam[]): Promise<number>;
 }
 
+/** Column types a placeholder can be given where the database cannot infer one (VALUES lists). */
+export type SqlType = 'text' | 'integer' | 'real' | 'blob';
+
 export interface SqlTx extends SqlRunner {
   /** Locks the selected rows of `alias` until commit, skipping rows another transaction holds. */
   skipLocked(alias: string): string;
   /** Locks the selected rows until commit, waiting for another transaction holding them. */
   readonly forUpdate: string;
+  /** A hint after `FROM table alias` that the query must read through `index` (a partial index the planner may not pick). */
+  indexedBy(index: string): string;
+  /** A `?` placeholder of a given type, for a VALUES list whose column types nothing else fixes. */
+  typed(type: SqlType): string;
+  /**
+   * Takes the ledger lock until commit: transactions that append to the credit ledger are
+   * serialised with each other from this point on (idempotent within a transaction).
+   */
+  lockLedger(): Promise<void>;
 }
 
 export interface TransactionOptions {
   /**
-   * `ledger`: the transaction appends to the credit ledger, whose appends must form one chain
-   * across every process; such transactions are serialised with each other.
+   * `ledger`: take the ledger lock (see SqlTx.lockLedger) at the start rather than when the
+   * transaction first needs it.
    */
   lock?: 'ledger';
 }
@@ -73,6 +85,66 @@ export async function insertRows(
     const chunk = rows.slice(start, start + perStatement);
     const sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')} ${suffix}`;
     changed += await db.run(sql, chunk.flat());
+  }
+  return changed;
+}
+
+/** Ids per `IN (…)` list: well under both databases' parameter limits. */
+const IN_CHUNK = 500;
+
+/** Runs `query` over `ids` in IN-list chunks, `(?,…)` substituted for `$IN`; rows concatenated. */
+export async function allIn<T>(
+  db: SqlRunner,
+  sql: string,
+  ids: readonly SqlParam[],
+  before: readonly SqlParam[] = [],
+): Promise<T[]> {
+  const rows: T[] = [];
+  for (let start = 0; start < ids.length; start += IN_CHUNK) {
+    const chunk = ids.slice(start, start + IN_CHUNK);
+    rows.push(...(await db.all<T>(sql.replace('$IN', chunk.map(() => '?').join(',')), [...before, ...chunk])));
+  }
+  return rows;
+}
+
+/** Runs a statement over `ids` in IN-list chunks (`$IN` as in allIn); resolves to rows changed. */
+export async function runIn(
+  db: SqlRunner,
+  sql: string,
+  ids: readonly SqlParam[],
+  before: readonly SqlParam[] = [],
+): Promise<number> {
+  let changed = 0;
+  for (let start = 0; start < ids.length; start += IN_CHUNK) {
+    const chunk = ids.slice(start, start + IN_CHUNK);
+    changed += await db.run(sql.replace('$IN', chunk.map(() => '?').join(',')), [...before, ...chunk]);
+  }
+  return changed;
+}
+
+/**
+ * Updates many rows, each with its own values, in a bounded number of statements:
+ * `UPDATE table SET <set> FROM (VALUES …) AS v WHERE table.<key> = v.column1`. `columns` gives
+ * each VALUES column's type (the key first); `set` refers to them as v.column1, v.column2, … and
+ * may use `?` for `params`, which come before the values. Keys must be distinct.
+ */
+export async function updateRows(
+  tx: SqlTx,
+  table: string,
+  key: string,
+  columns: readonly SqlType[],
+  rows: readonly (readonly SqlParam[])[],
+  set: string,
+  params: readonly SqlParam[] = [],
+): Promise<number> {
+  const perStatement = Math.max(1, Math.floor(INSERT_CHUNK_PARAMS / columns.length));
+  const tuple = `(${columns.map((type) => tx.typed(type)).join(', ')})`;
+  let changed = 0;
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const chunk = rows.slice(start, start + perStatement);
+    const sql = `UPDATE ${table} SET ${set} FROM (VALUES ${chunk.map(() => tuple).join(', ')}) AS v
+      WHERE ${table}.${key} = v.column1`;
+    changed += await tx.run(sql, [...params, ...chunk.flat()]);
   }
   return changed;
 }

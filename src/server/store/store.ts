@@ -2,6 +2,8 @@
 // PostgreSQL implementation fits the same shape; every method is one atomic transaction.
 // One implementation (sql-store.ts) serves both backends; the contract suite in
 // test/unit/store/contract.ts holds every backend to it.
+import type { NodeRef } from '../merkle.js';
+import type { TreeHead } from '../tree-head.js';
 import type {
   BatchState,
   BatchStatus,
@@ -217,5 +219,9 @@ export interface Store {
   receipts(volunteer: string, afterSeq: number, limit: number): Promise<LedgerEntry[]>;
   /** The newest signed tree head and each entry's inclusion proof to it. */
   receiptProofs(entries: readonly LedgerEntry[]): Promise<ReceiptProofs>;
+  /** Signed tree heads numbered above `afterSeq`, in commit order, at most `limit`. */
+  ledgerHeads(afterSeq: number, limit: number): Promise<(TreeHead & { seq: number })[]>;
+  /** Stored Merkle tree node hashes (hex) by "level:idx", for those of `refs` the tree holds. */
+  ledgerNodes(refs: readonly NodeRef[]): Promise<Map<string, string>>;
   audit(): Promise<StoreAudit>;
 }

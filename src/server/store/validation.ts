@@ -1,12 +1,13 @@
-// Records returned results and decides units: quorum validation, acceptance of a trusted
-// volunteer's unreplicated result, quiz checks, and re-verification of everything a volunteer
-// vouched for once it fails a quiz. Runs inside the caller's transaction, which holds the
-// backend's ledger lock, so two results for one unit are never decided at once.
+// Records returned results and has their units decided (./decisions.ts): quiz checks, and
+// re-verification of everything a volunteer vouched for once it fails a quiz. Runs inside the
+// caller's transaction; the leases and units of a request are row-locked (PostgreSQL) when read,
+// so two results for one unit are never decided at once, and volunteers' rows and the ledger
+// are written under the ledger lock.
 import type { SubmitAck } from '../../protocol/api.js';
-import { isProven, type Standing } from '../trust.js';
-import { compareFor, type QuorumDecider, type ReturnedResult } from '../validator.js';
+import { compareFor, type QuorumDecider } from '../validator.js';
+import { UnitDecider, type OpenUnit } from './decisions.js';
 import type { LedgerAppender } from './ledger-log.js';
-import { storableText, type SqlTx } from './sql.js';
+import { allIn, storableText, updateRows, type SqlTx } from './sql.js';
 import type { SubmittedResult } from './store.js';
 
 export interface BatchPolicyRow {
@@ -21,6 +22,8 @@ export interface BatchPolicyRow {
 interface LeaseRecord {
   id: string;
   unit: number;
+  batch: string;
+  unitState: string;
   volunteer: string;
   state: string;
   outcome: string | null;
@@ -51,113 +54,131 @@ export class PolicyCache {
 }
 
 export class Validation {
+  private readonly decider: UnitDecider;
+
   constructor(
     private readonly tx: SqlTx,
     private readonly ledger: LedgerAppender,
-    private readonly decide: QuorumDecider,
+    decide: QuorumDecider,
     private readonly policies: PolicyCache,
-  ) {}
-
-  async submit(volunteer: string, submitted: SubmittedResult, now: number): Promise<SubmitAck> {
-    const tx = this.tx;
-    const result = submitted.error === undefined ? submitted : { ...submitted, error: storableText(submitted.error) };
-    const lease = await tx.get<LeaseRecord>(
-      `SELECT id, unit, volunteer, state, outcome, output, error FROM leases WHERE id = ? ${tx.forUpdate}`,
-      [result.lease],
-    );
-    const reject = (code: string, message: string): SubmitAck => ({
-      lease: result.lease,
-      outcome: 'rejected',
-      code,
-      message,
-    });
-    if (!lease) return reject('SC_LEASE_UNKNOWN', 'no such lease');
-    if (lease.volunteer !== volunteer)
-      return reject('SC_LEASE_NOT_YOURS', 'that lease was issued to another volunteer');
-    if (lease.state === 'returned') {
-      const same =
-        result.output !== undefined ? sameBytes(lease.output, result.output) : lease.error === (result.error ?? null);
-      if (same) return { lease: lease.id, outcome: 'duplicate' };
-      return reject('SC_LEASE_SUPERSEDED', 'a different result was already recorded for that lease');
-    }
-    const unit = (await tx.get<{ id: number; batch: string; state: string }>(
-      `SELECT id, batch, state FROM units WHERE id = ?`,
-      [lease.unit],
-    ))!;
-    const output = result.output !== undefined ? Buffer.from(result.output) : null;
-    const error = result.output !== undefined ? null : (result.error ?? 'unknown error');
-    const record = (outcome: string) =>
-      tx.run(`UPDATE leases SET state = 'returned', outcome = ?, output = ?, error = ?, returned_at = ? WHERE id = ?`, [
-        outcome,
-        output,
-        error,
-        now,
-        lease.id,
-      ]);
-    if (unit.state === 'quiz') {
-      const passed = await this.passesQuiz(unit, output);
-      await record(passed ? 'passed' : 'failed');
-      await this.applyQuiz(lease, unit, passed, now);
-      return { lease: lease.id, outcome: 'accepted' };
-    }
-    const wasActive = lease.state === 'active';
-    if (unit.state !== 'open') {
-      await record('late');
-      if (wasActive) await tx.run('UPDATE units SET in_flight = in_flight - 1 WHERE id = ?', [unit.id]);
-      return { lease: lease.id, outcome: 'late' };
-    }
-    await record(error === null ? 'pending' : 'error');
-    await tx.run('UPDATE units SET results = results + 1, in_flight = in_flight - ? WHERE id = ?', [
-      wasActive ? 1 : 0,
-      unit.id,
-    ]);
-    await this.validate(unit.id, unit.batch, now);
-    return { lease: lease.id, outcome: 'accepted' };
+  ) {
+    this.decider = new UnitDecider(tx, ledger, decide, policies);
   }
 
-  /** Decides an open unit from the results that count; grants credit on validation. */
-  async validate(unitId: number, batchId: string, now: number): Promise<void> {
+  /**
+   * Records one request's results and decides the units they complete, in a bounded number of
+   * statements: one read of the leases (locked), one write of the results, one of the units'
+   * counters, then the decisions (see ./decisions.ts). Quiz answers, rare, go one by one first.
+   * Acks come back in the order of `submitted`.
+   */
+  async submitAll(volunteer: string, submitted: readonly SubmittedResult[], now: number): Promise<SubmitAck[]> {
     const tx = this.tx;
-    const batch = await this.policies.get(tx, batchId);
-    const returned = await tx.all<{ id: string; output: Buffer | null; trusted: number } & Standing>(
-      `SELECT l.id, l.output, l.trusted, v.valid_streak AS "validStreak", v.quiz_passed AS "quizPassed",
-         v.quiz_failed AS "quizFailed"
-       FROM leases l JOIN volunteers v ON v.id = l.volunteer
-       WHERE l.unit = ? AND l.state = 'returned' AND l.outcome IN ('pending', 'error')
-       ORDER BY l.returned_at, l.id`,
-      [unitId],
+    const results = submitted.map((r) => (r.error === undefined ? r : { ...r, error: storableText(r.error) }));
+    // Row locks in unit order, so two transactions over overlapping units cannot deadlock.
+    const found = await allIn<LeaseRecord>(
+      tx,
+      `SELECT l.id, l.unit, l.volunteer, l.state, l.outcome, l.output, l.error, u.batch, u.state AS "unitState"
+       FROM leases l JOIN units u ON u.id = l.unit WHERE l.id IN ($IN) ORDER BY l.unit ${tx.forUpdate}`,
+      [...new Set(results.map((r) => r.lease))],
     );
-    const total = (await tx.get<{ results: number }>('SELECT results FROM units WHERE id = ?', [unitId]))!.results;
-    const counting = returned.filter((r) => r.output === null || isProven(r, batch.quizzes > 0));
-    const alone = returned.length === 1 && total === 1 && returned[0]!.trusted === 1 && counting.length === 1;
-    const decision = this.decide(
-      { ...batch, quorum: alone ? 1 : batch.quorum, maxResults: Number.MAX_SAFE_INTEGER },
-      counting.map((r): ReturnedResult => ({ lease: r.id, output: r.output && new Uint8Array(r.output) })),
+    const leases = new Map(found.map((l) => [l.id, { ...l, unit: Number(l.unit) }]));
+    const acks: (SubmitAck | undefined)[] = [];
+    const recorded = new Map<string, SubmittedResult>();
+    const writes: [string, string, Buffer | null, string | null][] = [];
+    const counters: [number, number, number][] = [];
+    const open: OpenUnit[] = [];
+    for (const [i, result] of results.entries()) {
+      const reject = (code: string, message: string): SubmitAck => ({
+        lease: result.lease,
+        outcome: 'rejected',
+        code,
+        message,
+      });
+      const lease = leases.get(result.lease);
+      if (!lease) {
+        acks[i] = reject('SC_LEASE_UNKNOWN', 'no such lease');
+        continue;
+      }
+      if (lease.volunteer !== volunteer) {
+        acks[i] = reject('SC_LEASE_NOT_YOURS', 'that lease was issued to another volunteer');
+        continue;
+      }
+      const earlier = recorded.get(lease.id);
+      if (lease.state === 'returned' || earlier) {
+        const same = earlier
+          ? earlier.output !== undefined
+            ? sameBytes(earlier.output, result.output)
+            : earlier.error === result.error
+          : result.output !== undefined
+            ? sameBytes(lease.output, result.output)
+            : lease.error === (result.error ?? null);
+        acks[i] = same
+          ? { lease: lease.id, outcome: 'duplicate' }
+          : reject('SC_LEASE_SUPERSEDED', 'a different result was already recorded for that lease');
+        continue;
+      }
+      recorded.set(lease.id, result);
+      const output = result.output !== undefined ? Buffer.from(result.output) : null;
+      const error = result.output !== undefined ? null : (result.error ?? 'unknown error');
+      if (lease.unitState === 'quiz') {
+        acks[i] = await this.answerQuiz(lease, output, error, now);
+        continue;
+      }
+      const wasActive = lease.state === 'active' ? 1 : 0;
+      if (lease.unitState !== 'open') {
+        writes.push([lease.id, 'late', output, error]);
+        if (wasActive) counters.push([lease.unit, 0, 1]);
+        acks[i] = { lease: lease.id, outcome: 'late' };
+        continue;
+      }
+      writes.push([lease.id, error === null ? 'pending' : 'error', output, error]);
+      counters.push([lease.unit, 1, wasActive]);
+      open.push({ id: lease.unit, batch: lease.batch });
+      acks[i] = { lease: lease.id, outcome: 'accepted' };
+    }
+    await updateRows(
+      tx,
+      'leases',
+      'id',
+      ['text', 'text', 'blob', 'text'],
+      writes,
+      `state = 'returned', outcome = v.column2, output = v.column3, error = v.column4, returned_at = ?`,
+      [now],
     );
-    if (decision.kind === 'done') {
-      // done_seq orders a project's validations; appends are serialised, so MAX + 1 is unique.
-      await tx.run(
-        `UPDATE units SET state = 'done', canonical = ?, accepted_alone = ?, done_at = ?,
-           done_seq = (SELECT COALESCE(MAX(o.done_seq), 0) + 1 FROM units o
-                       WHERE o.project = units.project AND o.done_seq IS NOT NULL)
-         WHERE id = ?`,
-        [decision.canonical, alone ? 1 : 0, now, unitId],
-      );
-      for (const id of decision.valid) await this.markValid(id, unitId, batch.credit, !alone, now);
-      for (const id of decision.invalid) await this.markInvalid(id);
-      return;
-    }
-    if (total >= batch.maxResults) {
-      const distinct = new Set(counting.filter((r) => r.output).map((r) => r.output!.toString('base64'))).size;
-      const reason =
-        `no ${batch.quorum} agreeing results after ${total} ` +
-        `(${distinct} distinct outputs, ${returned.filter((r) => r.output === null).length} kernel errors)`;
-      await tx.run(`UPDATE units SET state = 'error', error = ? WHERE id = ?`, [reason, unitId]);
-      for (const r of returned) if (r.output !== null) await this.markInvalid(r.id);
-      return;
-    }
-    const want = decision.kind === 'open' ? decision.want : 1;
-    await tx.run('UPDATE units SET want = ? WHERE id = ?', [Math.min(want, batch.maxResults - total), unitId]);
+    await updateRows(
+      tx,
+      'units',
+      'id',
+      ['integer', 'integer', 'integer'],
+      counters,
+      'results = results + v.column2, in_flight = in_flight - v.column3',
+    );
+    await this.decider.decideAll(open, now);
+    return acks as SubmitAck[];
+  }
+
+  /** Decides one open unit again (after a volunteer's standing changed). */
+  async validate(unitId: number, batchId: string, now: number): Promise<void> {
+    await this.decider.decideAll([{ id: unitId, batch: batchId }], now);
+  }
+
+  private async answerQuiz(
+    lease: LeaseRecord,
+    output: Buffer | null,
+    error: string | null,
+    now: number,
+  ): Promise<SubmitAck> {
+    const unit = { id: lease.unit, batch: lease.batch };
+    // A quiz changes the volunteer's standing and may grant or revoke credit: all of it under the
+    // ledger lock, so volunteers' rows are only ever written by its holder.
+    await this.tx.lockLedger();
+    const passed = await this.passesQuiz(unit, output);
+    await this.tx.run(
+      `UPDATE leases SET state = 'returned', outcome = ?, output = ?, error = ?, returned_at = ? WHERE id = ?`,
+      [passed ? 'passed' : 'failed', output, error, now, lease.id],
+    );
+    await this.applyQuiz(lease, unit, passed, now);
+    return { lease: lease.id, outcome: 'accepted' };
   }
 
   /** A quiz answer is compared as JSON where both sides are JSON, so formatting cannot fail it. */
@@ -253,26 +274,6 @@ export class Validation {
   private async revalidateIfOpen(unitId: number, batchId: string, now: number): Promise<void> {
     const { state } = (await this.tx.get<{ state: string }>('SELECT state FROM units WHERE id = ?', [unitId]))!;
     if (state === 'open') await this.validate(unitId, batchId, now);
-  }
-
-  private async markValid(lease: string, unitId: number, credit: number, replicated: boolean, now: number) {
-    const tx = this.tx;
-    await tx.run(`UPDATE leases SET outcome = 'valid' WHERE id = ?`, [lease]);
-    const { volunteer } = (await tx.get<{ volunteer: string }>('SELECT volunteer FROM leases WHERE id = ?', [lease]))!;
-    // Only replicated agreement lengthens the streak: a result accepted alone proves nothing.
-    await tx.run(`UPDATE volunteers SET validated = validated + 1, valid_streak = valid_streak + ? WHERE id = ?`, [
-      replicated ? 1 : 0,
-      volunteer,
-    ]);
-    await this.ledger.append({ kind: 'grant', volunteer, unit: String(unitId), lease, amount: credit, at: now });
-  }
-
-  private async markInvalid(lease: string): Promise<void> {
-    await this.tx.run(`UPDATE leases SET outcome = 'invalid' WHERE id = ?`, [lease]);
-    await this.tx.run(
-      `UPDATE volunteers SET invalid = invalid + 1, valid_streak = 0 WHERE id = (SELECT volunteer FROM leases WHERE id = ?)`,
-      [lease],
-    );
   }
 
   private async revoke(lease: string, now: number): Promise<void> {

@@ -102,6 +102,8 @@ export const ROUTES: RouteSpec[] = [
   },
   { method: 'GET', label: 'GET /ledger', path: /^\/ledger$/, auth: 'none' },
   { method: 'GET', label: 'GET /ledger/key', path: /^\/ledger\/key$/, auth: 'none' },
+  { method: 'GET', label: 'GET /ledger/heads', path: /^\/ledger\/heads$/, auth: 'none', extra: true },
+  { method: 'POST', label: 'POST /ledger/nodes', path: /^\/ledger\/nodes$/, auth: 'none', body: 'json', extra: true },
   { method: 'GET', label: 'GET /health', path: /^\/health$/, auth: 'none' },
   // Routes that appeared in app.ts while this test was written (the events stream never ends, so it is left out).
   { method: 'DELETE', label: 'DELETE /volunteers/me', path: /^\/volunteers\/me$/, auth: 'volunteer', extra: true },

@@ -5,7 +5,15 @@
 // servers raced for) is run again from the start.
 import pg from 'pg';
 import { latestVersion, pendingMigrations, SchemaError } from '../migrations.js';
-import { lockKey, storableText, type SqlBackend, type SqlParam, type SqlTx, type TransactionOptions } from '../sql.js';
+import {
+  lockKey,
+  storableText,
+  type SqlBackend,
+  type SqlParam,
+  type SqlTx,
+  type SqlType,
+  type TransactionOptions,
+} from '../sql.js';
 import { POSTGRES_BASELINE, POSTGRES_MIGRATIONS } from './schema.js';
 
 const LEDGER_LOCK = lockKey('sparecycles:ledger');
@@ -60,7 +68,10 @@ interface Queryable {
   query(text: string, values?: unknown[]): Promise<pg.QueryResult>;
 }
 
+const PG_TYPES: Record<SqlType, string> = { text: 'text', integer: 'bigint', real: 'double precision', blob: 'bytea' };
+
 function runnerOn(client: Queryable): SqlTx {
+  let ledgerLocked = false;
   return {
     all: async <T>(sql: string, params: readonly SqlParam[] = []) =>
       (await client.query(toPositional(sql), values(params))).rows as T[],
@@ -68,8 +79,17 @@ function runnerOn(client: Queryable): SqlTx {
       (await client.query(toPositional(sql), values(params))).rows[0] as T | undefined,
     run: async (sql: string, params: readonly SqlParam[] = []) =>
       (await client.query(toPositional(sql), values(params))).rowCount ?? 0,
-    skipLocked: (alias: string) => `FOR UPDATE OF ${alias} SKIP LOCKED`,
-    forUpdate: 'FOR UPDATE',
+    // NO KEY UPDATE: as strong as two writers of one row need, and no conflict with the KEY SHARE
+    // locks that foreign-key checks take (a lease insert checks its unit and volunteer).
+    skipLocked: (alias: string) => `FOR NO KEY UPDATE OF ${alias} SKIP LOCKED`,
+    forUpdate: 'FOR NO KEY UPDATE',
+    indexedBy: () => '',
+    typed: (type: SqlType) => `CAST(? AS ${PG_TYPES[type]})`,
+    lockLedger: async () => {
+      if (ledgerLocked) return;
+      await client.query('SELECT pg_advisory_xact_lock($1)', [LEDGER_LOCK]);
+      ledgerLocked = true;
+    },
   };
 }
 
@@ -155,8 +175,9 @@ export class PostgresBackend implements SqlBackend {
 
   async transaction<T>(fn: (tx: SqlTx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const result = await this.attempt(async (client) => {
-      if (options.lock === 'ledger') await client.query('SELECT pg_advisory_xact_lock($1)', [LEDGER_LOCK]);
-      return { value: await fn(runnerOn(client)) };
+      const tx = runnerOn(client);
+      if (options.lock === 'ledger') await tx.lockLedger();
+      return { value: await fn(tx) };
     });
     return result!.value;
   }

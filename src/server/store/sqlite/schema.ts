@@ -178,4 +178,19 @@ CREATE TABLE IF NOT EXISTS ledger_heads (
 );
 `,
   },
+  {
+    version: 7,
+    name: 'hot-path indexes: a needy-units index the planner can use, no lease indexes nothing reads',
+    sql: `
+-- The first units_needy had \`results + in_flight < max_results\` in its WHERE; SQLite cannot
+-- prove an arithmetic term from a query's, so it never used the index and every lease request
+-- scanned every unit, done ones included. The scheduler keeps that term as a filter.
+DROP INDEX IF EXISTS units_needy;
+CREATE INDEX IF NOT EXISTS units_needy ON units (id) WHERE state = 'open' AND in_flight < want;
+-- Every lease insert and state change paid for two indexes no query needs: a unit's leases are
+-- found through UNIQUE (unit, volunteer), and nothing looks leases up by issue time.
+DROP INDEX IF EXISTS leases_unit;
+DROP INDEX IF EXISTS leases_issued;
+`,
+  },
 ];

@@ -1,0 +1,157 @@
+// The Lorenz-96 demo's picture: each validated ensemble member's distance from the control run
+// over model days (log scale), with the spread envelope and median, growing as members validate.
+// Drawn by uPlot, loaded only when this picture is shown (science-pictures.tsx).
+import { useEffect, useMemo, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { dayReaching, ensembleSeries, toMember, type EnsembleSeries } from './ensemble-data.js';
+import { usePublicOutputs } from './use-public-outputs.js';
+
+/** Member lines drawn (the most recent); the envelope covers every validated member. */
+const SHOWN = 120;
+const HEIGHT = 260;
+const count = new Intl.NumberFormat();
+
+function colour(name: string, fallback: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+}
+
+function rgba(hex: string, alpha: number): string {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+  return m ? `rgba(${parseInt(m[1]!, 16)}, ${parseInt(m[2]!, 16)}, ${parseInt(m[3]!, 16)}, ${alpha})` : hex;
+}
+
+/** uPlot's columns: x, SHOWN member slots (null until filled), then low, high and median, drawn last so they lie on top. Log axis: no zeros. */
+function columns(series: EnsembleSeries | null): uPlot.AlignedData {
+  const days = series?.days ?? [0];
+  const positive = (values: number[]) => values.map((v) => (v > 0 ? v : null));
+  const empty = days.map(() => null);
+  const members = Array.from({ length: SHOWN }, (_, i) => {
+    const m = series?.members[i];
+    return m ? positive(m) : empty;
+  });
+  return [
+    days,
+    ...members,
+    series ? positive(series.low) : empty,
+    series ? positive(series.high) : empty,
+    series ? positive(series.median) : empty,
+  ] as uPlot.AlignedData;
+}
+
+/** 100, 1, 0.01, then 1e-4, 1e-6: uPlot's default prints the small powers of ten as 0. */
+function powerOfTen(value: number | null): string {
+  // uPlot hands null for the splits its log-axis filter leaves unlabelled.
+  if (value === null || !(value > 0)) return '';
+  const e = Math.round(Math.log10(value));
+  return e >= -2 ? String(10 ** e >= 1 ? 10 ** e : Number((10 ** e).toFixed(-e))) : `1e${e}`;
+}
+
+/** Every even power of ten in range (every power when the range is narrow): a calm grid over eight decades. */
+function decadeSplits(_u: uPlot, _axis: number, min: number, max: number): number[] {
+  const powers: number[] = [];
+  if (!(min > 0) || !(max >= min)) return powers;
+  for (let e = Math.ceil(Math.log10(min)); e <= Math.floor(Math.log10(max)); e++) powers.push(e);
+  const even = powers.filter((e) => e % 2 === 0);
+  return (even.length >= 2 ? even : powers).map((e) => 10 ** e);
+}
+
+function options(width: number): uPlot.Options {
+  const accent = colour('--accent', '#1d5c4f');
+  const muted = colour('--muted', '#4f5c56');
+  const line = colour('--line', '#dde3dd');
+  const warm = '#c2541b';
+  const axis = { stroke: muted, grid: { stroke: line, width: 1 }, ticks: { stroke: line, width: 1 } };
+  return {
+    width,
+    height: HEIGHT,
+    legend: { show: false },
+    cursor: { show: false },
+    scales: { x: { time: false }, y: { distr: 3 } },
+    axes: [
+      { ...axis, label: 'model days', labelSize: 20 },
+      {
+        ...axis,
+        size: 56,
+        label: 'distance from the control',
+        labelSize: 20,
+        splits: decadeSplits,
+        // Label every split given: uPlot's log-axis filter would leave every other one blank.
+        filter: (_u, splits) => splits,
+        values: (_u, splits) => splits.map((v) => powerOfTen(v as number | null)),
+      },
+    ],
+    bands: [{ series: [SHOWN + 2, SHOWN + 1], fill: rgba(accent, 0.14) }],
+    series: [
+      {},
+      ...Array.from({ length: SHOWN }, () => ({ stroke: rgba(accent, 0.22), width: 1, points: { show: false } })),
+      { label: 'lowest', stroke: rgba(accent, 0.55), width: 1, points: { show: false } },
+      { label: 'highest', stroke: rgba(accent, 0.55), width: 1, points: { show: false } },
+      { label: 'median', stroke: warm, width: 2.5, points: { show: false } },
+    ],
+  };
+}
+
+export function EnsemblePicture({ project, title }: { project: string; title: string }) {
+  const { items, loaded, absent, offline } = usePublicOutputs(project, toMember);
+  const series = useMemo(() => ensembleSeries(items, SHOWN), [items]);
+  const box = useRef<HTMLDivElement>(null);
+  const chart = useRef<uPlot | undefined>(undefined);
+  const data = useMemo(() => columns(series), [series]);
+  const latest = useRef(data);
+  latest.current = data;
+  const visible = loaded && !absent;
+
+  useEffect(() => {
+    const element = box.current;
+    if (!element || !visible) return undefined;
+    const plot = new uPlot(options(Math.max(240, element.clientWidth)), latest.current, element);
+    chart.current = plot;
+    const resize = new ResizeObserver(() =>
+      plot.setSize({ width: Math.max(240, element.clientWidth), height: HEIGHT }),
+    );
+    resize.observe(element);
+    return () => {
+      resize.disconnect();
+      plot.destroy();
+      chart.current = undefined;
+    };
+  }, [visible]);
+
+  useEffect(() => {
+    chart.current?.setData(data);
+  }, [data]);
+
+  if (!visible) return null;
+  const members = items.length;
+  const start = series?.median[0];
+  const end = series?.median.at(-1);
+  // Two unrelated Lorenz-96 states lie about as far apart as the ensemble ends up: half of that is
+  // where a forecast has lost most of what it knew of the start.
+  const lost = series && end !== undefined ? dayReaching(series, end / 2) : undefined;
+  const summary =
+    members === 0
+      ? 'No ensemble members validated yet'
+      : `${count.format(members)} ensemble members validated; median distance from the control grows from ` +
+        `${start?.toPrecision(2)} to ${end?.toPrecision(2)}` +
+        (lost !== undefined ? `, half of that by day ${Math.round(lost)}` : '');
+  return (
+    <figure class="picture science-picture" data-testid="ensemble-picture">
+      <div class="science-chart" ref={box} role="img" aria-label={`${title}: ${summary}`} />
+      <figcaption class="picture-caption">
+        <span class="picture-title">{title}</span>
+        <span class="picture-progress" data-testid="ensemble-progress">
+          {members === 0 ? 'No members validated yet' : `${count.format(members)} members validated`}
+          {offline && ' (reconnecting…)'}
+        </span>
+        <span class="picture-note">
+          Each thin line is one member, started a millionth away from the control; the band spans the whole ensemble and
+          the orange line is its median.
+          {lost !== undefined &&
+            ` By day ${Math.round(lost)} the typical member is already half as far from the control as two ` +
+              'unrelated weather states are: the forecast has lost most of what it knew of the start.'}
+        </span>
+      </figcaption>
+    </figure>
+  );
+}
