@@ -18,6 +18,12 @@ import { report, round } from './report.js';
 const UNITS = 1_000_000;
 const MAP_UNITS = 10_000;
 
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+const cpuSeconds = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
 const peakRssMb = (pid: number) => {
   const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]!;
   return round(Number(kb) / 1024, 1);
@@ -25,22 +31,39 @@ const peakRssMb = (pid: number) => {
 
 /** Runs the CLI under GNU time: its wall seconds and peak RSS. */
 function timedCli(args: string[], env: Record<string, string>, timesFile: string) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string; rssMb: number; seconds: number }>(
-    (resolve, reject) => {
-      const child = spawn('/usr/bin/time', ['-f', '%M %e', '-o', timesFile, process.execPath, CLI, ...args], {
-        env: { ...process.env, ...env },
+  return new Promise<{
+    status: number | null;
+    stdout: string;
+    stderr: string;
+    rssMb: number;
+    seconds: number;
+    cpu: number;
+  }>((resolve, reject) => {
+    const child = spawn('/usr/bin/time', ['-f', '%M %e %U %S', '-o', timesFile, process.execPath, CLI, ...args], {
+      env: { ...process.env, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => {
+      const [kb, seconds, user, system] = readFileSync(timesFile, 'utf8')
+        .trim()
+        .split('\n')
+        .pop()!
+        .split(' ')
+        .map(Number);
+      resolve({
+        status,
+        stdout,
+        stderr,
+        rssMb: round(kb! / 1024, 1),
+        seconds: seconds!,
+        cpu: round(user! + system!, 2),
       });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', (status) => {
-        const [kb, seconds] = readFileSync(timesFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
-        resolve({ status, stdout, stderr, rssMb: round(kb! / 1024, 1), seconds: seconds! });
-      });
-    },
-  );
+    });
+  });
 }
 
 it('publishes 1,000,000 units through the CLI, and maps 10,000 tiny units on 2 volunteers', async () => {
@@ -61,6 +84,7 @@ it('publishes 1,000,000 units through the CLI, and maps 10,000 tiny units on 2 v
     }
     out.end();
     await once(out, 'finish');
+    const serverCpuBefore = cpuSeconds(server.pid!);
     const run = await timedCli(
       ['publish', '--project', project, '--kernel', hash, '--inputs', inputs, '--json'],
       env,
@@ -70,6 +94,7 @@ it('publishes 1,000,000 units through the CLI, and maps 10,000 tiny units on 2 v
     const published = JSON.parse(run.stdout) as { units: number };
     if (published.units !== UNITS) throw new Error(`published ${published.units} units, not ${UNITS}`);
     const serverRss = peakRssMb(server.pid!);
+    const serverCpu = round(cpuSeconds(server.pid!) - serverCpuBefore, 2);
     const fileMb = (name: string) => statSync(join(dir, 'data', name), { throwIfNoEntry: false })?.size ?? 0;
     const dbMb = round((fileMb('sparecycles.db') + fileMb('sparecycles.db-wal')) / 2 ** 20, 1);
 
@@ -114,6 +139,8 @@ it('publishes 1,000,000 units through the CLI, and maps 10,000 tiny units on 2 v
           what: `CLI publish of ${UNITS.toLocaleString('en')} units {"i":n}`,
           'wall s': run.seconds,
           'units/s': Math.round(UNITS / run.seconds),
+          'CLI CPU s': run.cpu,
+          'server CPU s': serverCpu,
           'CLI peak RSS MB': run.rssMb,
           'server peak RSS MB': serverRss,
           'SQLite file + WAL MB': dbMb,
@@ -129,6 +156,7 @@ it('publishes 1,000,000 units through the CLI, and maps 10,000 tiny units on 2 v
       {
         note:
           'publish: wall time includes the CLI checking every line first, then streaming 20,000-unit chunks; ' +
+          'CPU seconds are user + system (the wall time depends on what else the 2 cores run); ' +
           'server on SQLite in its own process; server RSS is its VmHWM after the publish. map: volunteers ' +
           'started just before the call; kernel time is each input run once through runKernel in this process.',
       },
