@@ -7,6 +7,7 @@ import {
   registerVolunteerSchema,
   submitSchema,
 } from '../../../src/protocol/api.js';
+import { appendUnitsSchema, emptyBodySchema } from '../../../src/protocol/batch-lifecycle.js';
 
 export const API = '/api/v1';
 
@@ -118,6 +119,34 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', label: 'GET /batches/:b/stats', path: /^\/batches\/[^/]+\/stats$/, auth: 'publisher', extra: true },
   { method: 'GET', label: 'GET /projects/:p/outputs', path: /^\/projects\/[^/]+\/outputs$/, auth: 'none', extra: true },
   { method: 'GET', label: 'GET /sites/:key', path: /^\/sites\/[^/]+$/, auth: 'none', extra: true },
+  // The batch lifecycle (issue 10).
+  {
+    method: 'POST',
+    label: 'POST /batches/:b/units',
+    path: /^\/batches\/[^/]+\/units$/,
+    auth: 'publisher',
+    body: 'json',
+    schema: asSchema(appendUnitsSchema),
+    extra: true,
+  },
+  {
+    method: 'POST',
+    label: 'POST /batches/:b/close',
+    path: /^\/batches\/[^/]+\/close$/,
+    auth: 'publisher',
+    body: 'json',
+    schema: asSchema(emptyBodySchema),
+    extra: true,
+  },
+  {
+    method: 'POST',
+    label: 'POST /batches/:b/cancel',
+    path: /^\/batches\/[^/]+\/cancel$/,
+    auth: 'publisher',
+    body: 'json',
+    schema: asSchema(emptyBodySchema),
+    extra: true,
+  },
 ];
 export const CORE_ROUTES = ROUTES.filter((r) => !r.extra);
 export const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'];
