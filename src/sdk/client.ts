@@ -65,7 +65,7 @@ export class Client {
    * same inputs under the same name: nothing is added twice and input order is kept.
    */
   async publish(options: PublishOptions): Promise<Batch> {
-    const kernel = typeof options.kernel === 'string' ? options.kernel : (await this.kernels.add(options.kernel)).hash;
+    const kernel = typeof options.kernel === 'string' ? options.kernel : await this.kernelHash(options.kernel);
     const chunks = chunkInputs(options.inputs, options.chunkUnits, options.chunkBytes);
     const first = await chunks.next();
     if (first.done) throw new SparecyclesError('SC_NO_INPUTS', 'there are no inputs to publish');
@@ -97,6 +97,18 @@ export class Client {
     await inFlight;
     if (created.state !== 'closed') await batch.close();
     return new Batch(this.http, batch.id, units);
+  }
+
+  /** The hash of a module, uploading it only if the server does not have it yet. */
+  private async kernelHash(bytes: Uint8Array): Promise<string> {
+    // crypto.subtle exists on Node ≥ 20 and in secure browser contexts; without it, just upload.
+    const subtle = globalThis.crypto?.subtle;
+    if (subtle) {
+      const digest = new Uint8Array(await subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+      const hash = [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
+      if (await this.http.exists(`/kernels/${hash}`)) return hash;
+    }
+    return (await this.kernels.add(bytes)).hash;
   }
 
   /**

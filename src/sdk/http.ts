@@ -35,6 +35,17 @@ export class Http {
     return (await response.json()) as T;
   }
 
+  /** Whether a GET of `path` would succeed, asked with HEAD (no body comes back). */
+  async exists(path: string): Promise<boolean> {
+    try {
+      await this.call('HEAD', path);
+      return true;
+    } catch (err) {
+      if (err instanceof SparecyclesError && err.status === 404) return false;
+      throw err;
+    }
+  }
+
   /** The lines of an NDJSON response, parsed, as they arrive. */
   async *lines<T>(path: string): AsyncGenerator<T> {
     const response = await this.call('GET', path);

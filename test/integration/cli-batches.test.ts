@@ -205,9 +205,15 @@ describe('following and stopping batches', () => {
     const lines = followed.stdout
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { index: number; output: unknown });
-    expect(lines.map((l) => l.index)).toEqual(Array.from({ length: 20 }, (_, i) => i));
-    expect(lines[3]!.output).toEqual({ n: 3, s: 'x3' });
+      .map((l) => JSON.parse(l) as { index: number; seq: number; output: unknown });
+    // in validation order: every unit once, each with its input's output, seq rising
+    expect(lines.map((l) => l.index).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    for (const line of lines) expect(line.output).toEqual({ n: line.index, s: `x${line.index}` });
+    expect(lines.map((l) => l.seq)).toEqual(lines.map((l) => l.seq).sort((a, b) => a - b));
+    const inOrder = (await ok(['results', '--batch', batch, '--follow', '--order', 'input'])).stdout.trim().split('\n');
+    expect(inOrder.map((l) => (JSON.parse(l) as { index: number }).index)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i),
+    );
     const csv = (await ok(['results', '--batch', batch, '--format', 'csv'])).stdout.split('\n');
     expect(csv[0]).toBe('index,input.n,input.s,output.n,output.s');
     expect(csv[1]).toBe('0,0,x0,0,x0');

@@ -14,6 +14,7 @@ import { startServer, type RunningServer } from '../../src/server/serve.js';
 import type { SqlStore } from '../../src/server/store/sql-store.js';
 import { assertBuilt, CLI } from '../helpers/cli.js';
 import { honest, SimVolunteer } from '../helpers/sim-volunteer.js';
+import { tinyKernel } from '../helpers/tiny-kernel.js';
 
 let server: RunningServer;
 let dir: string;
@@ -71,6 +72,28 @@ describe('the SDK against a real server', () => {
     await refused(other.batch(mine.id).cancel(), 'SC_FORBIDDEN');
     await refused(new Client({ server: 'http://127.0.0.1:9' }).projects.list(), 'SC_UNREACHABLE');
     expect((await client.batches.list(id)).map((b) => b.batch)).toEqual([mine.id]);
+  });
+
+  it('uploads a kernel given as bytes only when the server does not have it', async () => {
+    const requests: string[] = [];
+    const recording = new Client({
+      server: server.url,
+      token: await createPublisherToken(server.store, Date.now()),
+      fetch: (input, init) => {
+        requests.push(`${init?.method ?? 'GET'} ${new URL(String(input)).pathname}`);
+        return fetch(input, init);
+      },
+    });
+    const { id: project } = await recording.projects.create('SDK kernel upload');
+    const fresh = new Uint8Array(tinyKernel(42));
+    await recording.publish({ project, kernel: fresh, inputs: [1] });
+    await recording.publish({ project, kernel: fresh, inputs: [2] });
+    const kernelCalls = requests.filter((r) => r.includes('/kernels'));
+    expect(kernelCalls.map((r) => r.replace(/[0-9a-f]{64}/, 'HASH'))).toEqual([
+      'HEAD /api/v1/kernels/HASH',
+      'POST /api/v1/kernels',
+      'HEAD /api/v1/kernels/HASH',
+    ]);
   });
 
   it('map over 2,000 inputs on two headless volunteers returns the reference outputs in input order', async () => {

@@ -41,14 +41,18 @@ export function registerResults(program: Command): void {
       .description('validated outputs of a batch as JSONL ({"index","input","output"} per line, in input order) or CSV')
       .requiredOption('--batch <id>', 'batch id (from `publish`)')
       .option('--out <file>', 'write to a file instead of stdout')
-      .option('--follow', 'keep printing results as they validate until the batch is complete')
+      .option('--follow', 'keep printing results as they validate (validation order) until the batch is complete')
       .option('--format <jsonl|csv>', 'jsonl (default) or csv: index, then the input and output fields')
-      .option('--order <input|validated>', 'input order (default) or the order units validated in'),
+      .option(
+        '--order <input|validated>',
+        'input order (default without --follow) or the order units validated in (default with --follow)',
+      ),
   ).action(
     action(async (options: ResultsOptions) => {
       const format = options.format ?? 'jsonl';
       if (format !== 'jsonl' && format !== 'csv') throw new CliError(`--format must be jsonl or csv, got "${format}"`);
-      const order = options.order ?? 'input';
+      // Following prints each result as it validates; a one-off read is in input order.
+      const order = options.order ?? (options.follow ? 'validated' : 'input');
       if (order !== 'input' && order !== 'validated')
         throw new CliError(`--order must be input or validated, got "${order}"`);
       const batch = sdkFor(options).batch(options.batch);
