@@ -1,5 +1,6 @@
 // What clicking Start will do, said before it is clicked, with the control that does it.
 import { CpuControls } from './cpu-controls.js';
+import { useI18n } from './i18n/app-i18n.js';
 import { wantsToRun, type RunSettings, type SessionSnapshot } from './session-snapshot.js';
 import { StateLine } from './state-line.js';
 
@@ -16,25 +17,21 @@ interface ConsentCardProps {
 export function ConsentCard({ snapshot, settings, cores, onSettings, onStart, onPause, onTakeOver }: ConsentCardProps) {
   const { activity, problem } = snapshot;
   const active = wantsToRun(activity);
+  const { t } = useI18n();
   return (
     <section class="card consent" aria-labelledby="consent-title">
-      <h2 id="consent-title">What Start does</h2>
+      <h2 id="consent-title">{t('volunteer.consent.title')}</h2>
       <dl class="facts">
         <div>
-          <dt>What runs</dt>
-          <dd>
-            Small WebAssembly science kernels (counting primes, drawing fractals) in background threads, so this page
-            stays responsive. Kernels have no network, files or clock.
-          </dd>
+          <dt>{t('volunteer.consent.whatRuns')}</dt>
+          <dd>{t('volunteer.consent.whatRunsText')}</dd>
         </div>
         <div>
-          <dt>For whom</dt>
-          <dd>
-            The projects you tick under “Projects you help”; each result goes back to the project that published it.
-          </dd>
+          <dt>{t('volunteer.consent.forWhom')}</dt>
+          <dd>{t('volunteer.consent.forWhomText')}</dd>
         </div>
         <div>
-          <dt>How much</dt>
+          <dt>{t('volunteer.consent.howMuch')}</dt>
           <dd>
             <CpuControls
               threads={settings.threads}
@@ -47,36 +44,32 @@ export function ConsentCard({ snapshot, settings, cores, onSettings, onStart, on
           </dd>
         </div>
         <div>
-          <dt>How to stop</dt>
-          <dd>
-            Click Pause or close the tab: work stops within a second. It also pauses on a low battery (see “When to
-            run”). Your choice is remembered: left running, it resumes when you come back.
-          </dd>
+          <dt>{t('volunteer.consent.howToStop')}</dt>
+          <dd>{t('volunteer.consent.howToStopText')}</dd>
         </div>
       </dl>
       <div class="controls">
         {activity === 'elsewhere' ? (
           <button type="button" class="button primary" onClick={onTakeOver}>
-            Take over
+            {t('volunteer.consent.takeOver')}
           </button>
         ) : active ? (
           <button type="button" class="button secondary" onClick={onPause}>
-            Pause
+            {t('volunteer.consent.pause')}
           </button>
         ) : (
           <button type="button" class="button primary" onClick={onStart}>
-            {activity === 'paused' ? 'Resume' : 'Start'}
+            {t(activity === 'paused' ? 'volunteer.consent.resume' : 'volunteer.consent.start')}
           </button>
         )}
         <StateLine snapshot={snapshot} />
       </div>
       <p class="note kept">
-        <strong>What is kept:</strong> a random pseudonym, units in progress and your settings, in this browser; after
-        Start, an offline copy of this page. No account, email or tracking. “Forget me” deletes it all.
+        <strong>{t('volunteer.consent.keptLabel')}</strong> {t('volunteer.consent.keptText')}
       </p>
       {problem && (
         <p class="problem" role="alert">
-          {problem}
+          {t(problem.key, problem.params)}
         </p>
       )}
     </section>

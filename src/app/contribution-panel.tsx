@@ -3,13 +3,13 @@
 import { useState } from 'preact/hooks';
 import { CreditHistory } from './credit-history.js';
 import { ForgetMe } from './forget-dialog.js';
+import { useI18n, type AppI18n } from './i18n/app-i18n.js';
+import type { Notice } from './notice.js';
 import { downloadJson, receiptsFile, verifyReceipts, type Verification } from './receipts.js';
 import type { SessionSnapshot } from './session-snapshot.js';
 import { Stats } from './stats.js';
 import { useReceipts } from './use-receipts.js';
 import type { VolunteerSession } from './volunteer-session.js';
-
-const count = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 
 interface ContributionPanelProps {
   session: VolunteerSession;
@@ -21,82 +21,88 @@ interface ContributionPanelProps {
 export function ContributionPanel({ session, origin, snapshot, onForgotten }: ContributionPanelProps) {
   const { info, name } = snapshot;
   const receipts = useReceipts(session, origin, snapshot.hasIdentity, info?.credit ?? 0);
-  const [exported, setExported] = useState<{ text: string; ok: boolean } | undefined>(undefined);
+  const [exported, setExported] = useState<{ notice: Notice; ok: boolean } | undefined>(undefined);
+  const { t, rich, number } = useI18n();
+  const count = (n: number) => number(n, { maximumFractionDigits: 0 });
 
   const exportReceipts = async () => {
     setExported(undefined);
     const set = await receipts.load();
     if (!set) {
-      setExported({ text: 'Nothing to export: this browser has no pseudonym yet.', ok: false });
+      setExported({ notice: { key: 'volunteer.contribution.nothingToExport' }, ok: false });
       return;
     }
     const verification = await verifyReceipts(set);
     downloadJson(`sparecycles-receipts-${set.volunteer}.json`, receiptsFile(set, verification, origin, Date.now()));
-    setExported(describeVerification(verification));
+    setExported(describeVerification(verification, number));
   };
 
   return (
     <section class="card" aria-labelledby="stats-title">
-      <h2 id="stats-title">Your contribution</h2>
+      <h2 id="stats-title">{t('volunteer.contribution.title')}</h2>
       <p class="who">
-        {name ? (
-          <>
-            You are <strong data-testid="pseudonym">{name}</strong> on this server.
-          </>
-        ) : (
-          'You get a random pseudonym when you start.'
-        )}
+        {name
+          ? rich('volunteer.contribution.youAre', { name: <strong data-testid="pseudonym">{name}</strong> })
+          : t('volunteer.contribution.noName')}
       </p>
       <Stats snapshot={snapshot} />
       <p class="note">
-        A result is validated, and credited, once another volunteer's copy of the same unit agrees with it.
-        {info && info.pending > 0 && ` ${count.format(info.pending)} waiting for a second opinion.`}
-        {snapshot.failed > 0 && ` ${count.format(snapshot.failed)} units failed here and were reported as errors.`}
+        {t('volunteer.contribution.howValidated')}
+        {info && info.pending > 0 && t('volunteer.contribution.pending', { count: count(info.pending) })}
+        {snapshot.failed > 0 && t('volunteer.contribution.failed', { count: snapshot.failed })}
       </p>
 
-      <h3 class="subhead">Credit history</h3>
-      {receipts.error && <p class="problem">{receipts.error}</p>}
+      <h3 class="subhead">{t('volunteer.contribution.historyTitle')}</h3>
+      {receipts.error && <p class="problem">{t(receipts.error.key, receipts.error.params)}</p>}
       {receipts.receipts ? (
         <CreditHistory entries={receipts.receipts.entries} />
       ) : receipts.noIdentity ? (
-        <p class="empty">No credit yet: this browser has not started.</p>
+        <p class="empty">{t('volunteer.contribution.noIdentity')}</p>
       ) : snapshot.hasIdentity || receipts.loading ? (
-        <p class="empty">Loading your receipts…</p>
+        <p class="empty">{t('volunteer.contribution.loadingReceipts')}</p>
       ) : (
         <button type="button" class="small-button" onClick={() => void receipts.load()}>
-          Show my credit history
+          {t('volunteer.contribution.showHistory')}
         </button>
       )}
 
       <div class="contribution-actions">
         <button type="button" class="small-button" onClick={() => void exportReceipts()}>
-          Export receipts
+          {t('volunteer.contribution.export')}
         </button>
         <ForgetMe session={session} onForgotten={onForgotten} />
       </div>
       <p class={exported?.ok === false ? 'problem' : 'note'} role="status" data-testid="export-status">
-        {exported?.text ?? 'Receipts are signed by the server, so anyone can check your credit without trusting us.'}
+        {exported ? t(exported.notice.key, exported.notice.params) : t('volunteer.contribution.exportAbout')}
       </p>
     </section>
   );
 }
 
-function describeVerification(verification: Verification): { text: string; ok: boolean } {
+function describeVerification(verification: Verification, number: AppI18n['number']): { notice: Notice; ok: boolean } {
   switch (verification.status) {
     case 'verified':
       return {
-        text: `Exported ${verification.count} receipts; each one checked here against the server's Ed25519 key.`,
+        notice: { key: 'volunteer.contribution.exportVerified', params: { count: verification.count } },
         ok: true,
       };
     case 'failed':
       return {
-        text: `Exported, but ${verification.bad.length} of ${verification.count} receipts did not verify (seq ${verification.bad.slice(0, 5).join(', ')}).`,
+        notice: {
+          key: 'volunteer.contribution.exportFailed',
+          params: {
+            bad: verification.bad.length,
+            count: verification.count,
+            // Sequence numbers are ids: no grouping separators.
+            seqs: verification.bad
+              .slice(0, 5)
+              .map((seq) => number(seq, { useGrouping: false }))
+              .join(', '),
+          },
+        },
         ok: false,
       };
     case 'unsupported':
-      return {
-        text: 'Exported. This browser cannot check Ed25519 signatures; the file has the key to check them elsewhere.',
-        ok: true,
-      };
+      return { notice: { key: 'volunteer.contribution.exportUnchecked' }, ok: true };
   }
 }

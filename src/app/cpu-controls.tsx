@@ -1,6 +1,7 @@
 // How much CPU: how many threads, and what share of each thread's time. Threads set how many
 // cores can be busy at once; the share spaces units out so each busy core also gets rests.
 import { MAX_CPU_PERCENT } from '../runtime/throttle.js';
+import { useI18n } from './i18n/app-i18n.js';
 
 /** The slider's floor: below this a unit would be followed by rests long enough to look stuck. */
 const MIN_SLIDER_PERCENT = 10;
@@ -19,10 +20,12 @@ interface CpuControlsProps {
 export function CpuControls(props: CpuControlsProps) {
   const { threads, cores, cpuPercent, effectivePercent, onThreads, onCpuPercent } = props;
   const lowered = effectivePercent !== undefined && effectivePercent < cpuPercent;
+  const { t, number } = useI18n();
+  const percent = (value: number) => number(value / 100, { style: 'percent' });
   return (
     <div class="cpu-controls">
       <div class="control-row">
-        <label for="threads">Threads</label>
+        <label for="threads">{t('volunteer.cpu.threads')}</label>
         <select
           id="threads"
           value={String(threads)}
@@ -30,13 +33,13 @@ export function CpuControls(props: CpuControlsProps) {
         >
           {Array.from({ length: cores }, (_, i) => i + 1).map((n) => (
             <option key={n} value={String(n)}>
-              {n} of {cores}
+              {t('volunteer.cpu.threadsOption', { n, cores })}
             </option>
           ))}
         </select>
       </div>
       <div class="control-row">
-        <label for="cpu-percent">CPU share</label>
+        <label for="cpu-percent">{t('volunteer.cpu.share')}</label>
         <input
           id="cpu-percent"
           type="range"
@@ -44,16 +47,17 @@ export function CpuControls(props: CpuControlsProps) {
           max={MAX_CPU_PERCENT}
           step={STEP}
           value={cpuPercent}
-          aria-valuetext={`${cpuPercent}% of each thread's time`}
+          aria-valuetext={t('volunteer.cpu.shareValue', { percent: percent(cpuPercent) })}
           onInput={(event) => onCpuPercent(Number((event.currentTarget as HTMLInputElement).value))}
         />
         <output for="cpu-percent" class="cpu-value" data-testid="cpu-percent">
-          {cpuPercent}%
+          {percent(cpuPercent)}
         </output>
       </div>
       <p class="hint">
-        Each thread keeps one core busy {cpuPercent}% of the time
-        {lowered ? `; ${effectivePercent}% right now, as your computer is busy.` : '.'}
+        {lowered
+          ? t('volunteer.cpu.hintLowered', { percent: percent(cpuPercent), effective: percent(effectivePercent) })
+          : t('volunteer.cpu.hint', { percent: percent(cpuPercent) })}
       </p>
     </div>
   );

@@ -1,43 +1,50 @@
 // Credit over time, from the signed receipts: the running total as a line, and credit per day.
 import type { Receipt } from './receipts.js';
 import { creditHistory } from './receipts.js';
+import { useI18n } from './i18n/app-i18n.js';
 import { dayKey } from './work-tally.js';
 
 const WIDTH = 300;
 const HEIGHT = 60;
 /** Days listed under the line; the export has every receipt. */
 const DAYS_SHOWN = 7;
-const credit = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
-const dayName = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
+const CREDIT = { maximumFractionDigits: 1 };
+const DAY: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short' };
 
 export function CreditHistory({ entries }: { entries: Receipt[] }) {
+  const { t, rich, number, date } = useI18n();
   if (entries.length === 0) {
-    return <p class="empty">No credit yet: it comes once another volunteer's result agrees with yours.</p>;
+    return <p class="empty">{t('volunteer.history.empty')}</p>;
   }
   const { total, points, days } = creditHistory(entries, dayKey);
   return (
     <div class="credit-history">
       <p class="credit-total">
-        <strong data-testid="receipts-total">{credit.format(total)}</strong> credit in{' '}
-        <span data-testid="receipts-count">{entries.length}</span> signed{' '}
-        {entries.length === 1 ? 'receipt' : 'receipts'}
+        {rich('volunteer.history.total', {
+          total: <strong data-testid="receipts-total">{number(total, CREDIT)}</strong>,
+          count: <span data-testid="receipts-count">{number(entries.length)}</span>,
+          n: entries.length,
+        })}
       </p>
-      <CreditLine points={points} />
+      <CreditLine
+        points={points}
+        label={t('volunteer.history.line', { total: number(points.at(-1)!.total, CREDIT) })}
+      />
       <table class="credit-days">
-        <caption class="visually-hidden">Credit per day</caption>
+        <caption class="visually-hidden">{t('volunteer.history.caption')}</caption>
         <thead>
           <tr>
-            <th scope="col">Day</th>
-            <th scope="col">Units</th>
-            <th scope="col">Credit</th>
+            <th scope="col">{t('volunteer.history.day')}</th>
+            <th scope="col">{t('volunteer.history.units')}</th>
+            <th scope="col">{t('volunteer.history.credit')}</th>
           </tr>
         </thead>
         <tbody>
           {days.slice(0, DAYS_SHOWN).map((day) => (
             <tr key={day.day}>
-              <th scope="row">{dayName.format(new Date(`${day.day}T12:00`))}</th>
-              <td>{day.units}</td>
-              <td>{credit.format(day.credit)}</td>
+              <th scope="row">{date(new Date(`${day.day}T12:00`), DAY)}</th>
+              <td>{number(day.units)}</td>
+              <td>{number(day.credit, CREDIT)}</td>
             </tr>
           ))}
         </tbody>
@@ -46,7 +53,7 @@ export function CreditHistory({ entries }: { entries: Receipt[] }) {
   );
 }
 
-function CreditLine({ points }: { points: { at: number; total: number }[] }) {
+function CreditLine({ points, label }: { points: { at: number; total: number }[]; label: string }) {
   const first = points[0]!.at;
   const span = Math.max(1, points.at(-1)!.at - first);
   const top = Math.max(1, ...points.map((p) => p.total));
@@ -62,7 +69,7 @@ function CreditLine({ points }: { points: { at: number; total: number }[] }) {
       viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
       preserveAspectRatio="none"
       role="img"
-      aria-label={`Total credit over time, rising to ${credit.format(points.at(-1)!.total)}`}
+      aria-label={label}
     >
       <path d={path} />
     </svg>

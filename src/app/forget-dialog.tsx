@@ -1,11 +1,14 @@
 // "Forget me", behind a confirmation that says exactly what goes and what stays.
 import { useRef, useState } from 'preact/hooks';
+import { useI18n } from './i18n/app-i18n.js';
+import { errorNotice, type Notice } from './notice.js';
 import type { VolunteerSession } from './volunteer-session.js';
 
 export function ForgetMe({ session, onForgotten }: { session: VolunteerSession; onForgotten(): void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | undefined>(undefined);
+  const [problem, setProblem] = useState<Notice | undefined>(undefined);
+  const { t } = useI18n();
 
   const confirm = async () => {
     setBusy(true);
@@ -15,7 +18,7 @@ export function ForgetMe({ session, onForgotten }: { session: VolunteerSession; 
       dialog.current?.close();
       onForgotten();
     } catch (err) {
-      setProblem((err as Error).message);
+      setProblem(errorNotice(err));
     } finally {
       setBusy(false);
     }
@@ -24,35 +27,29 @@ export function ForgetMe({ session, onForgotten }: { session: VolunteerSession; 
   return (
     <>
       <button type="button" class="small-button danger" onClick={() => dialog.current?.showModal()}>
-        Forget me
+        {t('volunteer.forget.button')}
       </button>
       <dialog ref={dialog} class="forget-dialog" aria-labelledby="forget-title" aria-describedby="forget-what">
-        <h2 id="forget-title">Forget me?</h2>
+        <h2 id="forget-title">{t('volunteer.forget.title')}</h2>
         <div id="forget-what">
-          <p>This stops computing at once, then:</p>
+          <p>{t('volunteer.forget.intro')}</p>
           <ul>
-            <li>asks the server to forget your pseudonym and key, so that record can never act again;</li>
-            <li>
-              deletes everything this site keeps in this browser: your identity, units in progress, results not yet
-              sent, cached kernels, the offline copy and your settings.
-            </li>
+            <li>{t('volunteer.forget.server')}</li>
+            <li>{t('volunteer.forget.local')}</li>
           </ul>
-          <p>
-            Credit already granted stays in the public ledger under a random id that nothing links to you. This cannot
-            be undone; export your receipts first if you want to keep them.
-          </p>
+          <p>{t('volunteer.forget.ledger')}</p>
         </div>
         {problem && (
           <p class="problem" role="alert">
-            {problem}
+            {t(problem.key, problem.params)}
           </p>
         )}
         <div class="dialog-actions">
           <button type="button" class="small-button" onClick={() => dialog.current?.close()} disabled={busy}>
-            Cancel
+            {t('volunteer.forget.cancel')}
           </button>
           <button type="button" class="small-button danger-solid" onClick={() => void confirm()} disabled={busy}>
-            {busy ? 'Forgetting…' : 'Forget me'}
+            {t(busy ? 'volunteer.forget.busy' : 'volunteer.forget.button')}
           </button>
         </div>
       </dialog>

@@ -7,6 +7,7 @@
 import { API_PREFIX } from '../protocol/api.js';
 import { DB_NAME } from '../runtime/browser/idb-store.js';
 import type { Credentials } from '../runtime/ports.js';
+import { NoticeError } from './notice.js';
 import { forgetPreferences } from './preferences.js';
 import { unregisterServiceWorker } from './service-worker.js';
 
@@ -19,10 +20,16 @@ export async function forgetServerRecord(origin: string, credentials: Credential
       headers: { authorization: `Bearer ${credentials.secret}` },
     });
   } catch {
-    throw new Error('The server cannot be reached, so nothing was deleted. Try again when you are online.');
+    throw new NoticeError(
+      { key: 'volunteer.forget.offline' },
+      'The server cannot be reached, so nothing was deleted. Try again when you are online.',
+    );
   }
   if (response.ok || response.status === 401) return;
-  throw new Error(`The server answered ${response.status}, so nothing was deleted. Try again later.`);
+  throw new NoticeError(
+    { key: 'volunteer.forget.refused', params: { status: String(response.status) } },
+    `The server answered ${response.status}, so nothing was deleted. Try again later.`,
+  );
 }
 
 /** Deletes everything this origin stored in the browser. Connections must be closed first. */

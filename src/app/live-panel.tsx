@@ -2,6 +2,7 @@
 // picture of a chosen project that draws one as its results are validated.
 import { useEffect, useState } from 'preact/hooks';
 import type { ProjectInfo } from '../protocol/api.js';
+import { useI18n } from './i18n/app-i18n.js';
 import { MandelbrotPicture } from './shared/mandelbrot-picture.js';
 import { RunningUnits } from './running-units.js';
 import { hasSciencePicture } from './science/science-pictures.js';
@@ -9,7 +10,6 @@ import type { SessionSnapshot } from './session-snapshot.js';
 import { ThroughputChart } from './throughput-chart.js';
 import { perMinute } from './work-tally.js';
 
-const count = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 /** The chart moves on by itself even when no unit finishes. */
 const CHART_TICK_MS = 15_000;
 
@@ -22,6 +22,7 @@ interface LivePanelProps {
 
 export function LivePanel({ snapshot, projects, chosen }: LivePanelProps) {
   useTicks(CHART_TICK_MS);
+  const { t, rich, number } = useI18n();
   const now = Date.now();
   const names = new Map(projects?.map((p) => [p.id, p.name]));
   // Pictures of the projects this volunteer helps: the one a running unit belongs to first.
@@ -34,14 +35,18 @@ export function LivePanel({ snapshot, projects, chosen }: LivePanelProps) {
   return (
     <section class="card live-panel" aria-labelledby="live-title">
       <div class="card-title-row">
-        <h2 id="live-title">Right now</h2>
+        <h2 id="live-title">{t('volunteer.live.title')}</h2>
         <p class="in-flight">
-          <span data-testid="units-in-flight">{count.format(snapshot.running.length)}</span> in flight
+          {rich('volunteer.live.inFlight', {
+            count: <span data-testid="units-in-flight">{number(snapshot.running.length)}</span>,
+          })}
         </p>
       </div>
       <RunningUnits units={snapshot.running} projectNames={names} />
       <ThroughputChart perMinute={perMinute(snapshot.tally, now)} />
-      {picture && <MandelbrotPicture project={picture.id} title={`${picture.name}, drawn by volunteers`} />}
+      {picture && (
+        <MandelbrotPicture project={picture.id} title={t('volunteer.live.pictureTitle', { name: picture.name })} />
+      )}
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { render } from 'preact';
 import './styles.css';
 import './shared/pages.css';
 import './volunteer.css';
+import { I18nProvider } from './i18n/app-i18n.js';
 import { VolunteerPage } from './volunteer-page.js';
 
 // After "forget me" the page loads afresh rather than re-rendering: the just-unregistered service
@@ -12,4 +13,9 @@ const forgotten = () => location.reload();
 const root = document.getElementById('app');
 if (!root) throw new Error('index.html has no #app element');
 root.textContent = '';
-render(<VolunteerPage origin={location.origin} onForgotten={forgotten} />, root);
+render(
+  <I18nProvider titleKey="volunteer.title">
+    <VolunteerPage origin={location.origin} onForgotten={forgotten} />
+  </I18nProvider>,
+  root,
+);

@@ -1,34 +1,37 @@
 // When to run: the run policies, each a plain control with a sensible default. The page pauses
 // and resumes by itself as they apply, and the state line says which one did it.
 import { MAX_BATTERY_FLOOR, MIN_BATTERY_FLOOR, type BatteryRule, type RunPolicies } from '../runtime/policies.js';
+import type { AppKey } from './i18n/app-catalogues.js';
+import { useI18n } from './i18n/app-i18n.js';
 
 interface PolicySettingsProps {
   policies: RunPolicies;
   onChange(policies: RunPolicies): void;
 }
 
-const BATTERY_CHOICES: { value: BatteryRule; label: string }[] = [
-  { value: 'below-floor', label: 'Pause when the battery is low' },
-  { value: 'always', label: 'Pause whenever it is not charging' },
-  { value: 'ignore', label: 'Keep running' },
+const BATTERY_CHOICES: { value: BatteryRule; label: AppKey }[] = [
+  { value: 'below-floor', label: 'volunteer.policies.batteryLow' },
+  { value: 'always', label: 'volunteer.policies.batteryAlways' },
+  { value: 'ignore', label: 'volunteer.policies.batteryIgnore' },
 ];
 
 export function PolicySettings({ policies, onChange }: PolicySettingsProps) {
   const set = (change: Partial<RunPolicies>) => onChange({ ...policies, ...change });
+  const { t } = useI18n();
   return (
     <section class="card" aria-labelledby="policies-title">
-      <h2 id="policies-title">When to run</h2>
+      <h2 id="policies-title">{t('volunteer.policies.title')}</h2>
       <div class="policies">
         <Toggle
           id="policy-idle"
           checked={policies.onlyWhenIdle}
-          label="Only while I'm away"
-          hint="Runs while this tab is hidden or you have not touched it for a minute."
+          label={t('volunteer.policies.idle')}
+          hint={t('volunteer.policies.idleHint')}
           onChange={(onlyWhenIdle) => set({ onlyWhenIdle })}
         />
         <div class="policy">
           <label for="policy-battery" class="policy-label">
-            On battery
+            {t('volunteer.policies.battery')}
           </label>
           <div class="policy-inputs">
             <select
@@ -38,13 +41,13 @@ export function PolicySettings({ policies, onChange }: PolicySettingsProps) {
             >
               {BATTERY_CHOICES.map((choice) => (
                 <option key={choice.value} value={choice.value}>
-                  {choice.label}
+                  {t(choice.label)}
                 </option>
               ))}
             </select>
             {policies.battery === 'below-floor' && (
               <span class="floor">
-                <label for="policy-floor">below</label>
+                <label for="policy-floor">{t('volunteer.policies.floor')}</label>
                 <input
                   id="policy-floor"
                   type="number"
@@ -62,20 +65,20 @@ export function PolicySettings({ policies, onChange }: PolicySettingsProps) {
               </span>
             )}
           </div>
-          <p class="hint">Charging always counts as plugged in. Browsers without battery information keep running.</p>
+          <p class="hint">{t('volunteer.policies.batteryHint')}</p>
         </div>
         <Toggle
           id="policy-pressure"
           checked={policies.backOffUnderPressure}
-          label="Slow down when my computer is busy"
-          hint="Uses the browser's CPU pressure reading, where it has one, to halve the share or less."
+          label={t('volunteer.policies.pressure')}
+          hint={t('volunteer.policies.pressureHint')}
           onChange={(backOffUnderPressure) => set({ backOffUnderPressure })}
         />
         <Toggle
           id="policy-save-data"
           checked={policies.allowSaveData}
-          label="Run on a data-saving connection"
-          hint="Off by default: a connection set to save data usually costs money per megabyte."
+          label={t('volunteer.policies.saveData')}
+          hint={t('volunteer.policies.saveDataHint')}
           onChange={(allowSaveData) => set({ allowSaveData })}
         />
       </div>

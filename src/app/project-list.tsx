@@ -1,18 +1,20 @@
 // The projects a volunteer's computer would work for: what each one computes, how much of its
 // work is left, and a tick box to help it or not. All are ticked until the volunteer chooses.
 import type { ProjectInfo } from '../protocol/api.js';
-
-const count = new Intl.NumberFormat();
+import { useI18n } from './i18n/app-i18n.js';
+import { projectDescription } from './i18n/project-text.js';
+import type { Notice } from './notice.js';
 
 interface ProjectListProps {
   projects: ProjectInfo[] | undefined;
-  error: string | undefined;
+  error: Notice | undefined;
   /** Chosen project ids; undefined means all of them, including any added later. */
   chosen: string[] | undefined;
   onChoose(chosen: string[] | undefined): void;
 }
 
 export function ProjectList({ projects, error, chosen, onChoose }: ProjectListProps) {
+  const { t, number: count, locale } = useI18n();
   const isChosen = (id: string) => chosen === undefined || chosen.includes(id);
   const toggle = (id: string, on: boolean) => {
     const all = projects?.map((p) => p.id) ?? [];
@@ -24,13 +26,13 @@ export function ProjectList({ projects, error, chosen, onChoose }: ProjectListPr
   const none = projects !== undefined && projects.length > 0 && projects.every((p) => !isChosen(p.id));
   return (
     <section class="card" aria-labelledby="projects-title">
-      <h2 id="projects-title">Projects you help</h2>
-      {error && <p class="problem">{error}</p>}
-      {projects === undefined && !error && <p class="empty">Loading the projects…</p>}
-      {projects?.length === 0 && <p class="empty">No projects on this server yet.</p>}
+      <h2 id="projects-title">{t('volunteer.projects.title')}</h2>
+      {error && <p class="problem">{t(error.key, error.params)}</p>}
+      {projects === undefined && !error && <p class="empty">{t('volunteer.projects.loading')}</p>}
+      {projects?.length === 0 && <p class="empty">{t('volunteer.projects.none')}</p>}
       {projects && projects.length > 0 && (
         <ul class="projects">
-          {projects.map(({ id, name, description, units }) => (
+          {projects.map(({ id, name, description, descriptions, units }) => (
             <li key={id} class="project">
               <input
                 type="checkbox"
@@ -44,11 +46,14 @@ export function ProjectList({ projects, error, chosen, onChoose }: ProjectListPr
                   <label for={`project-${id}`}>{name}</label>
                 </h3>
                 <div id={`project-${id}-about`}>
-                  {description && <p>{description}</p>}
+                  {description && <About {...projectDescription({ description, descriptions }, locale)} />}
                   <p class="counts">
-                    {count.format(units.done)} done · {count.format(units.inFlight + units.validating)} in progress ·{' '}
-                    {count.format(units.unsent)} waiting
-                    {units.error > 0 && ` · ${count.format(units.error)} failed`}
+                    {t('volunteer.projects.counts', {
+                      done: count(units.done),
+                      inProgress: count(units.inFlight + units.validating),
+                      waiting: count(units.unsent),
+                    })}
+                    {units.error > 0 && t('volunteer.projects.countsFailed', { failed: count(units.error) })}
                   </p>
                 </div>
               </div>
@@ -58,9 +63,13 @@ export function ProjectList({ projects, error, chosen, onChoose }: ProjectListPr
       )}
       {none && (
         <p class="problem" role="alert">
-          Tick at least one project: with none chosen, nothing runs.
+          {t('volunteer.projects.noneChosen')}
         </p>
       )}
     </section>
   );
+}
+
+function About({ text, lang }: { text: string; lang: string | undefined }) {
+  return <p lang={lang}>{text}</p>;
 }

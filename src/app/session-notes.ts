@@ -2,10 +2,11 @@
 // from the runtime's events and the info poller's outcomes, until things go right again.
 import type { RuntimeEvent } from '../runtime/volunteer-runtime.js';
 import type { InfoOutcome } from './info-poller.js';
+import type { Notice } from './notice.js';
 
 export class SessionNotes {
   offline = false;
-  problem: string | undefined;
+  problem: Notice | undefined;
 
   /** Notes what `event` says about connectivity and failures. */
   note(event: RuntimeEvent): void {
@@ -14,7 +15,11 @@ export class SessionNotes {
         this.offline = false;
         break;
       case 'unit-done':
-        if (!event.ok) this.problem = `A unit of ${event.project} failed: ${event.error ?? 'unknown error'}`;
+        if (!event.ok) {
+          this.problem = event.error
+            ? { key: 'volunteer.problem.unitFailed', params: { project: event.project, error: event.error } }
+            : { key: 'volunteer.problem.unitFailedUnknown', params: { project: event.project } };
+        }
         break;
       case 'uploaded':
         if (this.offline) this.problem = undefined;
@@ -22,10 +27,10 @@ export class SessionNotes {
         break;
       case 'offline':
         this.offline = true;
-        this.problem = `The server cannot be reached (${event.message}); results are kept and sent later.`;
+        this.problem = { key: 'volunteer.problem.offline', params: { message: event.message } };
         break;
       case 'error':
-        this.problem = event.message;
+        this.problem = { key: 'volunteer.problem.other', params: { message: event.message } };
         break;
       default:
         break;

@@ -1,6 +1,7 @@
 // What the volunteer page renders: one immutable snapshot of the session, replaced on change.
 import type { VolunteerInfo } from '../protocol/api.js';
 import type { WorkTally } from './work-tally.js';
+import type { HoldNote, Notice } from './notice.js';
 
 /**
  * `held`: the volunteer chose to run, but a run policy (battery, idle-only, save-data) or an
@@ -38,10 +39,10 @@ export interface SessionSnapshot {
   hasIdentity: boolean;
   /** Credit and validation counts as the server last reported them. */
   info: VolunteerInfo | undefined;
-  /** The latest thing that went wrong, in words, until things go right again. */
-  problem: string | undefined;
-  /** Why a run policy pauses or slows the work, in words ("Paused: on battery"). */
-  policyNote: string | undefined;
+  /** The latest thing that went wrong, as a notice to say in the page's language, until things go right again. */
+  problem: Notice | undefined;
+  /** Why a run policy (or no chosen project) pauses or slows the work, said by the state line. */
+  policyNote: HoldNote | undefined;
   /** The CPU share actually in use: the volunteer's, lowered under CPU pressure. */
   cpuPercent: number;
   /** What this browser has computed, across visits. */

@@ -1,40 +1,45 @@
 // One sentence saying what the page is doing right now, and why when a run policy decides it.
+import type { AppKey } from './i18n/app-catalogues.js';
+import { useI18n } from './i18n/app-i18n.js';
+import type { MessageParams } from './i18n/message-format.js';
+import { holdNotice } from './notice.js';
 import type { SessionSnapshot } from './session-snapshot.js';
 
-export function describeActivity(snapshot: SessionSnapshot): string {
-  const running = snapshot.running.length;
+type Translate = (key: AppKey, params?: MessageParams) => string;
+
+export function describeActivity(snapshot: SessionSnapshot, t: Translate): string {
+  const note = snapshot.policyNote && holdNotice(snapshot.policyNote);
   switch (snapshot.activity) {
     case 'ready':
-      return snapshot.returning
-        ? 'Not running: you paused on an earlier visit.'
-        : 'Not running. Nothing has been downloaded or computed.';
+      return t(snapshot.returning ? 'volunteer.state.readyReturning' : 'volunteer.state.ready');
     case 'starting':
-      return 'Starting…';
+      return t('volunteer.state.starting');
     case 'running':
-      return running === 0 ? 'Running.' : `Running ${running} ${running === 1 ? 'unit' : 'units'}.`;
+      return t('volunteer.state.running', { count: snapshot.running.length });
     case 'waiting':
-      return 'Waiting for work: no units are available right now; checking again shortly.';
+      return t('volunteer.state.waiting');
     case 'paused':
-      return 'Paused. Nothing is running.';
+      return t('volunteer.state.paused');
     case 'held':
-      return `${snapshot.policyNote ?? 'Paused'}. It resumes by itself.`;
+      return t('volunteer.state.held', { note: note ? t(note.key, note.params) : t('volunteer.state.heldPlain') });
     case 'offline':
-      return 'Offline: finished results are kept and will be sent when the server is back.';
+      return t('volunteer.state.offline');
     case 'elsewhere':
-      return 'Spare Cycles is running in another tab. Take over to run it here instead.';
+      return t('volunteer.state.elsewhere');
   }
 }
 
 export function StateLine({ snapshot }: { snapshot: SessionSnapshot }) {
+  const { t } = useI18n();
   const { activity, policyNote } = snapshot;
   // A slowed (not paused) run says so beside what it is doing.
-  const slowed = (activity === 'running' || activity === 'waiting') && policyNote;
+  const slowed = (activity === 'running' || activity === 'waiting') && policyNote && holdNotice(policyNote);
   return (
     <p class={`state state-${activity}`} role="status" data-testid="state">
       <span class="state-dot" aria-hidden="true" />
       <span>
-        {describeActivity(snapshot)}
-        {slowed && ` ${policyNote}.`}
+        {describeActivity(snapshot, t)}
+        {slowed && t('volunteer.state.aside', { note: t(slowed.key, slowed.params) })}
       </span>
     </p>
   );

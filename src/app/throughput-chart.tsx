@@ -1,6 +1,7 @@
 // Units finished per minute over the last half hour, as a row of bars. Plain SVG: thirty
 // rectangles do not need a charting library on the page every volunteer loads.
 import { memo } from 'preact/compat';
+import { useI18n } from './i18n/app-i18n.js';
 import { CHART_MINUTES } from './work-tally.js';
 
 const WIDTH = 300;
@@ -19,9 +20,8 @@ function ThroughputBars({ perMinute }: { perMinute: number[] }) {
   const latest = perMinute.at(-1) ?? 0;
   const total = perMinute.reduce((sum, n) => sum + n, 0);
   const bar = WIDTH / perMinute.length;
-  const summary =
-    `Units finished per minute over the last ${CHART_MINUTES} minutes: ${total} in all, ` +
-    `at most ${peak} in one minute, ${latest} this minute.`;
+  const { t } = useI18n();
+  const summary = t('volunteer.throughput.summary', { minutes: CHART_MINUTES, total, peak, latest });
   return (
     <figure class="throughput">
       <svg
@@ -47,10 +47,8 @@ function ThroughputBars({ perMinute }: { perMinute: number[] }) {
         )}
       </svg>
       <figcaption class="throughput-caption">
-        <span>{CHART_MINUTES} min ago</span>
-        <span>
-          Units per minute (peak {peak}) · now {latest}
-        </span>
+        <span>{t('volunteer.throughput.since', { minutes: CHART_MINUTES })}</span>
+        <span>{t('volunteer.throughput.caption', { peak, latest })}</span>
       </figcaption>
     </figure>
   );

@@ -2,10 +2,11 @@
 // can see whom their computer would work for.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { API_PREFIX, type ProjectInfo } from '../protocol/api.js';
+import type { Notice } from './notice.js';
 
 export interface ProjectsView {
   projects: ProjectInfo[] | undefined;
-  error: string | undefined;
+  error: Notice | undefined;
 }
 
 /** However fast units finish, the list is fetched at most this often (each fetch that changes
@@ -45,7 +46,8 @@ export function useProjects(refreshMs: number | undefined, version: number): Pro
         setView({ projects: (JSON.parse(text) as { projects: ProjectInfo[] }).projects, error: undefined });
       } catch (err) {
         if (signal.aborted || ticket !== latest.current) return;
-        setView((old) => ({ projects: old.projects, error: `Could not load the projects: ${(err as Error).message}` }));
+        const error: Notice = { key: 'volunteer.projects.loadError', params: { message: (err as Error).message } };
+        setView((old) => ({ projects: old.projects, error }));
       }
     };
     const soon = setTimeout(() => void load(), Math.max(0, lastFetch.current + MIN_GAP_MS - Date.now()));

@@ -2,13 +2,14 @@
 // topped up (only the new ones) whenever the server reports more credit.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { fetchReceipts, mergeHeads, type ReceiptSet } from './receipts.js';
+import type { Notice } from './notice.js';
 import type { VolunteerSession } from './volunteer-session.js';
 
 export interface ReceiptsView {
   receipts: ReceiptSet | undefined;
   /** Known after a load: this browser has never registered, so there is nothing to show. */
   noIdentity: boolean;
-  error: string | undefined;
+  error: Notice | undefined;
   loading: boolean;
   /** Loads (or tops up) now; resolves to the full set. Opens local storage: call it from a click. */
   load(): Promise<ReceiptSet | undefined>;
@@ -21,7 +22,7 @@ const TOP_UP_DELAY_MS = 5000;
 export function useReceipts(session: VolunteerSession, origin: string, hasIdentity: boolean, credit: number) {
   const [receipts, setReceipts] = useState<ReceiptSet | undefined>(undefined);
   const [noIdentity, setNoIdentity] = useState(false);
-  const [error, setError] = useState<string | undefined>(undefined);
+  const [error, setError] = useState<Notice | undefined>(undefined);
   const [loading, setLoading] = useState(false);
   const latest = useRef<ReceiptSet | undefined>(undefined);
   const inFlight = useRef<Promise<ReceiptSet | undefined> | undefined>(undefined);
@@ -52,7 +53,7 @@ export function useReceipts(session: VolunteerSession, origin: string, hasIdenti
         setError(undefined);
         return merged;
       } catch (err) {
-        setError(`Could not load your receipts: ${(err as Error).message}`);
+        setError({ key: 'volunteer.contribution.receiptsError', params: { message: (err as Error).message } });
         return latest.current;
       } finally {
         if (first) setLoading(false);

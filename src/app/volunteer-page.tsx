@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { RunPolicies } from '../runtime/policies.js';
 import { ConsentCard } from './consent-card.js';
+import { useI18n } from './i18n/app-i18n.js';
 import { ContributionPanel } from './contribution-panel.js';
 import { LivePanel } from './live-panel.js';
 import { PolicySettings } from './policy-settings.js';
@@ -31,6 +32,7 @@ const PROJECTS_REFRESH_MS = 30_000;
 
 export function VolunteerPage({ origin, onForgotten }: { origin: string; onForgotten(): void }) {
   const cores = useMemo(() => availableCores(), []);
+  const { t } = useI18n();
   const [settings, setSettings] = useState<RunSettings>(() => ({
     threads: readThreads(cores),
     cpuPercent: readCpuPercent(),
@@ -68,11 +70,8 @@ export function VolunteerPage({ origin, onForgotten }: { origin: string; onForgo
       <SiteNav current="volunteer" />
       <UpdatePrompt computing={snapshot.running.length > 0} />
       <header class="masthead">
-        <h1>Lend your computer's idle time to science</h1>
-        <p class="lede">
-          Your browser runs small pieces of research computation for open projects, in the background, for as long as
-          you like. Nothing to install, no account.
-        </p>
+        <h1>{t('volunteer.headline')}</h1>
+        <p class="lede">{t('volunteer.lede')}</p>
       </header>
       <main class="volunteer-layout">
         <div class="column">
@@ -102,10 +101,7 @@ export function VolunteerPage({ origin, onForgotten }: { origin: string; onForgo
         </div>
       </main>
       <footer class="footer">
-        <p>
-          Results are checked by sending each unit to at least two volunteers and comparing their answers. Credit is a
-          fixed amount per validated unit, recorded in a public ledger the server signs.
-        </p>
+        <p>{t('volunteer.footer')}</p>
       </footer>
     </div>
   );

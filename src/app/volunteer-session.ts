@@ -24,6 +24,7 @@ import { SessionNotes } from './session-notes.js';
 import { registerServiceWorker } from './service-worker.js';
 import type { Activity, RunSettings, SessionSnapshot } from './session-snapshot.js';
 import { WorkLog } from './work-log.js';
+import type { HoldNote } from './notice.js';
 
 const START_RETRY_MS = 5000;
 /** Progress arrives up to ten times a second per thread; the page need not redraw that often. */
@@ -39,7 +40,7 @@ const UNIT_EVENTS: ReadonlySet<RuntimeEvent['type']> = new Set([
   'unit-done',
   'uploaded',
 ]);
-const NO_PROJECTS = 'Paused: choose at least one project to help';
+const NO_PROJECTS: HoldNote = { kind: 'no-projects' };
 
 export class VolunteerSession {
   private snapshot!: SessionSnapshot;
@@ -205,9 +206,9 @@ export class VolunteerSession {
     this.sync();
   }
 
-  private holdReason(): string | undefined {
+  private holdReason(): HoldNote | undefined {
     const decision = this.policy.decision;
-    if (!decision.run) return decision.reason;
+    if (!decision.run) return decision.note;
     return this.settings.projects?.length === 0 ? NO_PROJECTS : undefined;
   }
 
@@ -245,7 +246,7 @@ export class VolunteerSession {
 
   private enqueue(step: () => Promise<void>): Promise<void> {
     this.queue = this.queue.then(step).catch((err: unknown) => {
-      this.notes.problem = (err as Error).message;
+      this.notes.problem = { key: 'volunteer.problem.other', params: { message: (err as Error).message } };
       this.publish(true);
     });
     return this.queue;
@@ -266,7 +267,7 @@ export class VolunteerSession {
         break;
       } catch (err) {
         this.notes.offline = isUnreachable(err);
-        this.notes.problem = `Could not start: ${(err as Error).message}. Trying again shortly.`;
+        this.notes.problem = { key: 'volunteer.problem.startFailed', params: { message: (err as Error).message } };
         this.publish(true);
         await sleep(START_RETRY_MS, signal);
       }
@@ -351,7 +352,7 @@ export class VolunteerSession {
       hasIdentity: this.credentials !== undefined,
       info: this.poller.info,
       problem: this.notes.problem,
-      policyNote: this.wanted ? (this.holdReason() ?? decision.reason) : undefined,
+      policyNote: this.wanted ? (this.holdReason() ?? decision.note) : undefined,
       cpuPercent: this.cpuPercent(),
       tally: this.work.tally,
     };

@@ -1,5 +1,12 @@
 // The publisher's view of the HTTP API, for the CLI commands.
-import { API_PREFIX, type BatchStatus, type CreateProjectResponse, type KernelInfo } from '../protocol/api.js';
+import {
+  API_PREFIX,
+  type BatchStatus,
+  type CreateProjectRequest,
+  type CreateProjectResponse,
+  type DescriptionTranslations,
+  type KernelInfo,
+} from '../protocol/api.js';
 import { CliError } from './cli-error.js';
 
 export const DEFAULT_SERVER = 'http://localhost:8080';
@@ -27,8 +34,15 @@ export class ApiClient {
     this.base = normaliseServer(server) + API_PREFIX;
   }
 
-  createProject(name: string, description?: string): Promise<CreateProjectResponse> {
-    return this.request('POST', '/projects', { json: description ? { name, description } : { name } });
+  createProject(
+    name: string,
+    description?: string,
+    descriptions?: DescriptionTranslations,
+  ): Promise<CreateProjectResponse> {
+    const json: CreateProjectRequest = { name };
+    if (description) json.description = description;
+    if (descriptions?.zh) json.descriptions = descriptions;
+    return this.request('POST', '/projects', { json });
   }
 
   addKernel(bytes: Uint8Array): Promise<KernelInfo> {

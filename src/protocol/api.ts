@@ -16,14 +16,25 @@ export interface UnitCounts {
 }
 export type UnitState = keyof UnitCounts;
 
+/**
+ * A project's description in other languages, by the volunteer page's locale codes, beside
+ * `description` (the text for every other language, usually English). Only `zh` (Simplified
+ * Chinese) for now.
+ */
+export interface DescriptionTranslations {
+  zh?: string;
+}
 export interface CreateProjectRequest {
   name: string;
   description?: string;
+  descriptions?: DescriptionTranslations;
 }
 export interface ProjectInfo {
   id: string;
   name: string;
   description: string;
+  /** Present only when the project has a translated description. */
+  descriptions?: DescriptionTranslations;
   units: UnitCounts;
   /** Whether its validated outputs are public (GET /projects/:id/outputs), e.g. the demo picture. */
   picture: boolean;
@@ -190,6 +201,11 @@ export const createProjectSchema = {
   properties: {
     name: { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' },
     description: { type: 'string', maxLength: 4000 },
+    descriptions: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { zh: { type: 'string', maxLength: 4000 } },
+    },
   },
 } as const;
 

@@ -88,32 +88,56 @@ export function trackPressure(track: PressureTrack, reading: PressureState | und
   return { applied: track.applied, lowerSince: since };
 }
 
+/**
+ * Why a policy paused or slowed the run, as data: pages say it in their own language
+ * (`reason` is the English sentence, for logs and the headless volunteer).
+ */
+export type PolicyNote =
+  | { kind: 'save-data' }
+  | { kind: 'battery'; percent: number }
+  | { kind: 'battery-floor'; percent: number; floor: number }
+  | { kind: 'not-idle' }
+  | { kind: 'slowed'; percent: number };
+
 export type PolicyDecision =
-  | { run: false; reason: string }
+  | { run: false; reason: string; note: PolicyNote }
   /** `cpuScale` multiplies the volunteer's CPU share; `reason` says why when it is below 1. */
-  | { run: true; cpuScale: number; reason?: string };
+  | { run: true; cpuScale: number; reason?: string; note?: PolicyNote };
 
 export function decide(policies: RunPolicies, readings: SensorReadings): PolicyDecision {
   if (readings.saveData && !policies.allowSaveData) {
-    return { run: false, reason: 'Paused: your connection is set to save data' };
+    return { run: false, reason: 'Paused: your connection is set to save data', note: { kind: 'save-data' } };
   }
   const battery = readings.battery;
   if (battery && !battery.charging && policies.battery !== 'ignore') {
     const percent = Math.round(battery.level * 100);
-    if (policies.battery === 'always') return { run: false, reason: `Paused: on battery (${percent}%)` };
+    if (policies.battery === 'always') {
+      return { run: false, reason: `Paused: on battery (${percent}%)`, note: { kind: 'battery', percent } };
+    }
     if (percent < policies.batteryFloor) {
-      return { run: false, reason: `Paused: on battery at ${percent}%, below ${policies.batteryFloor}%` };
+      const floor = policies.batteryFloor;
+      return {
+        run: false,
+        reason: `Paused: on battery at ${percent}%, below ${floor}%`,
+        note: { kind: 'battery-floor', percent, floor },
+      };
     }
   }
   if (policies.onlyWhenIdle && !readings.hidden && !readings.userIdle) {
-    return { run: false, reason: 'Paused: waiting until you switch away or leave this page idle' };
+    return {
+      run: false,
+      reason: 'Paused: waiting until you switch away or leave this page idle',
+      note: { kind: 'not-idle' },
+    };
   }
   const scale = policies.backOffUnderPressure && readings.pressure ? PRESSURE_SCALE[readings.pressure] : 1;
   if (scale < 1) {
+    const percent = Math.round(scale * 100);
     return {
       run: true,
       cpuScale: scale,
-      reason: `Slowed to ${Math.round(scale * 100)}% of your setting: your computer is busy`,
+      reason: `Slowed to ${percent}% of your setting: your computer is busy`,
+      note: { kind: 'slowed', percent },
     };
   }
   return { run: true, cpuScale: 1 };

@@ -1,6 +1,13 @@
 // The project lead's client: projects, kernels, publishing batches of any size, and `map`,
 // which runs a kernel over inputs on the volunteers and returns the outputs in input order.
-import type { BatchStatus, CreateProjectResponse, KernelInfo, ProjectInfo, PublishResponse } from '../protocol/api.js';
+import type {
+  BatchStatus,
+  CreateProjectResponse,
+  DescriptionTranslations,
+  KernelInfo,
+  ProjectInfo,
+  PublishResponse,
+} from '../protocol/api.js';
 import type { AppendUnitsResponse } from '../protocol/batch-lifecycle.js';
 import { Batch } from './batch.js';
 import { chunkBody, chunkInputs, type Chunk } from './chunks.js';
@@ -29,8 +36,17 @@ export class Client {
   private readonly http: Http;
 
   readonly projects = {
-    create: (name: string, description?: string): Promise<CreateProjectResponse> =>
-      this.http.json('POST', '/projects', description === undefined ? { name } : { name, description }),
+    /** `descriptions`: the description in other languages of the volunteer page (e.g. `{ zh: … }`). */
+    create: (
+      name: string,
+      description?: string,
+      descriptions?: DescriptionTranslations,
+    ): Promise<CreateProjectResponse> =>
+      this.http.json('POST', '/projects', {
+        name,
+        ...(description === undefined ? {} : { description }),
+        ...(descriptions === undefined ? {} : { descriptions }),
+      }),
     list: async (): Promise<ProjectInfo[]> =>
       (await this.http.json<{ projects: ProjectInfo[] }>('GET', '/projects')).projects,
   };

@@ -62,6 +62,14 @@ export const SCIENCE_DEMOS: DemoProject[] = [
       'days with fourth-order Runge–Kutta, and reports how far it drifts from the control. Watch the ' +
       'ensemble spread: tiny errors double every few days until the forecast knows nothing, the limit of ' +
       'predictability Lorenz found. Every volunteer gets exactly the same bytes, so results validate exactly.',
+    descriptions: {
+      zh:
+        '天气能预报多远？Lorenz-96 是一个微缩的大气：沿一圈纬度排列的 40 个数值，受外力驱动、被摩擦阻尼，' +
+        '像真实大气一样混沌。每个单元运行 1,000 个集合成员中的一个：从与控制运行相差百万分之一的状态出发，' +
+        '用四阶龙格–库塔法积分 75 个模式日，并报告它偏离控制运行多远。看集合离散度如何增长：' +
+        '微小误差每隔几天翻一倍，直到预报一无所知——这就是洛伦茨发现的可预报性极限。' +
+        '每位志愿者算出的字节完全相同，因此结果可以精确验证。',
+    },
     kernel: 'lorenz96.wasm',
     inputs: () =>
       Array.from({ length: ENSEMBLE.members }, (_, i) => {
@@ -80,6 +88,14 @@ export const SCIENCE_DEMOS: DemoProject[] = [
       'per letter), using your processor’s SIMD lanes where the browser has them. The genome and reads are ' +
       'generated for this demo (with repeats, microsatellites and sequencing errors, and a tenth of the reads ' +
       'from a contaminant that matches nowhere); watch the best hits and the score distribution build up.',
+    descriptions: {
+      zh:
+        '测序仪把 DNA 读成一小段一小段；要用上它们，就得在参考基因组中找到每条读段，尽管仪器会出错。' +
+        '每个单元用 Smith–Waterman 算法和 BLASTN 的打分（匹配 +2，错配 −3，空位 5 + 每个字母 2），' +
+        '把 48 条 150 个字母的读段与 2,000 个字母的参考序列比对；浏览器支持时会用上你的处理器的 SIMD 通道。' +
+        '基因组和读段是为本演示生成的（含重复序列、微卫星和测序错误，另有十分之一的读段来自一个哪里都对不上的污染源）；' +
+        '看最佳匹配和得分分布逐渐形成。',
+    },
     kernel: 'alignment.wasm',
     inputs: alignmentInputs,
   },

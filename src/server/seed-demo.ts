@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { DescriptionTranslations } from '../protocol/api.js';
 import { jsonToBytes } from '../protocol/encoding.js';
 import { createPublisherToken, hashSecret } from './auth.js';
 import { admitKernel } from './kernel-check.js';
@@ -18,6 +19,8 @@ export interface DemoProject {
   picture: boolean;
   name: string;
   description: string;
+  /** The description in the volunteer page's other languages. */
+  descriptions: DescriptionTranslations;
   kernel: string;
   inputs: () => unknown[];
 }
@@ -35,6 +38,11 @@ export const DEMO_PROJECTS: DemoProject[] = [
     description:
       'Draws the Mandelbrot set tile by tile: each unit counts escape iterations for one 64×64 tile of an ' +
       `${IMAGE.width}×${IMAGE.height} image. A picture you can watch grow.`,
+    descriptions: {
+      zh:
+        `逐块绘制曼德博集合：每个单元为一幅 ${IMAGE.width}×${IMAGE.height} 图像中的一个 64×64 图块计算逃逸迭代次数。` +
+        '一幅看得见它长大的图。',
+    },
     kernel: 'mandelbrot.wasm',
     inputs: () => {
       const inputs = [];
@@ -61,6 +69,9 @@ export const DEMO_PROJECTS: DemoProject[] = [
     description:
       'Counts the primes below 2³² with a segmented sieve, 67 million numbers per unit. ' +
       'The total checks against the known value π(2³²) = 203,280,221.',
+    descriptions: {
+      zh: '用分段筛法数出 2³² 以下的素数，每个单元处理约 6700 万个数。总数与已知值 π(2³²) = 203,280,221 相核对。',
+    },
     kernel: 'primes.wasm',
     inputs: () =>
       Array.from({ length: PRIMES_UNITS }, (_, i) => ({ from: i * PRIMES_SPAN, to: (i + 1) * PRIMES_SPAN })),
@@ -122,7 +133,14 @@ async function seedDemoUnlocked(
     const kernel = admitKernel(new Uint8Array(readFileSync(file)));
     await store.putKernel(kernel, now);
     const id = await store.createProject(
-      { name: demo.name, description: demo.description, owner, createdAt: now, publicResults: demo.picture },
+      {
+        name: demo.name,
+        description: demo.description,
+        descriptions: demo.descriptions,
+        owner,
+        createdAt: now,
+        publicResults: demo.picture,
+      },
       demo.id,
     );
     const inputs = demo.inputs().map((value) => ({ bytes: jsonToBytes(value), encoding: 'json' as const }));

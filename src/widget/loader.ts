@@ -32,6 +32,8 @@ try {
       if (!data || typeof data.type !== 'string') return;
       // The card reports its height so the frame never clips its text nor leaves a gap.
       if (data.type === 'size' && data.height > 0) frame.style.height = Math.min(data.height, 600) + 'px';
+      // The card's language is the visitor's: the frame's name for screen readers follows it.
+      else if (data.type === 'title' && typeof data.title === 'string') frame.title = data.title.slice(0, 200);
       else if (HOST_EVENTS.indexOf(data.type) >= 0)
         script.dispatchEvent(new CustomEvent('sparecycles', { detail: data, bubbles: true }));
     });

@@ -51,6 +51,27 @@ describe('project creation', () => {
     expect(await projectIds()).toEqual(before);
   });
 
+  it('refuses bad description translations with 400, and keeps good ones', async () => {
+    const before = await projectIds();
+    await refused(
+      post({ name: 'tr', descriptions: { fr: 'Bonjour' } }),
+      400,
+      'SC_BAD_REQUEST',
+      /descriptions|additional/,
+    );
+    await refused(post({ name: 'tr', descriptions: { zh: 42 } }), 400, 'SC_BAD_REQUEST', /zh|string/);
+    await refused(post({ name: 'tr', descriptions: 'zh' }), 400, 'SC_BAD_REQUEST', /descriptions|object/);
+    await refused(post({ name: 'tr', descriptions: { zh: '字'.repeat(4001) } }), 400, 'SC_BAD_REQUEST', /zh|4000/);
+    expect(await projectIds()).toEqual(before);
+    const created = await send(post({ name: 'Translated', description: 'Counts', descriptions: { zh: '计数' } }));
+    expect(created.status).toBe(201);
+    const listed = await send({ method: 'GET', url: `${API}/projects` });
+    expect((listed.body.projects as { id: string }[]).find((p) => p.id === created.body.id)).toMatchObject({
+      description: 'Counts',
+      descriptions: { zh: '计数' },
+    });
+  });
+
   it('refuses extra fields with 400 (additionalProperties: false)', async () => {
     const before = await projectIds();
     await refused(post({ name: 'extra', owner: 'someone-else' }), 400, 'SC_BAD_REQUEST', /owner|additional/);

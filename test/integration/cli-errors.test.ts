@@ -237,6 +237,22 @@ describe('sparecycles fails in one line and writes nothing', () => {
   });
 });
 
+describe('project create with a Chinese description', () => {
+  it('keeps both texts, and refuses one too long with a one-line error', async () => {
+    const run = await cli(
+      withToken('project', 'create', 'Bilingual', '--description', 'Counts', '--description-zh', '计数', '--json'),
+    );
+    expect(run.status, JSON.stringify(run)).toBe(0);
+    const id = (JSON.parse(run.stdout) as { id: string }).id;
+    const listed = (await (await fetch(`${server.url}/api/v1/projects`)).json()) as { projects: { id: string }[] };
+    expect(listed.projects.find((p) => p.id === id)).toMatchObject({
+      description: 'Counts',
+      descriptions: { zh: '计数' },
+    });
+    await fails(withToken('project', 'create', 'Too long', '--description-zh', '字'.repeat(4001)), /SC_BAD_REQUEST/);
+  });
+});
+
 describe('sparecycles --help', () => {
   const commands: [string[], string[]][] = [
     [[], ['serve', 'token', 'project', 'kernel', 'publish', 'status', 'results', 'volunteer']],
@@ -247,7 +263,7 @@ describe('sparecycles --help', () => {
     ],
     [
       ['project', 'create'],
-      ['--description', '--server', '--token', '--json'],
+      ['--description', '--description-zh', '--server', '--token', '--json'],
     ],
     [
       ['kernel', 'add'],

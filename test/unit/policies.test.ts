@@ -43,6 +43,7 @@ describe('decide', () => {
       expect(decide(policies(), { ...calm, battery: { charging: false, level: 0.19 } })).toEqual({
         run: false,
         reason: 'Paused: on battery at 19%, below 20%',
+        note: { kind: 'battery-floor', percent: 19, floor: 20 },
       });
       // Low but plugged in: charging, so keep going.
       expect(decide(policies(), { ...calm, battery: { charging: true, level: 0.05 } }).run).toBe(true);
@@ -59,6 +60,7 @@ describe('decide', () => {
       expect(decide(policies({ battery: 'always' }), unplugged)).toEqual({
         run: false,
         reason: 'Paused: on battery (90%)',
+        note: { kind: 'battery', percent: 90 },
       });
       expect(
         decide(policies({ battery: 'ignore' }), { ...unplugged, battery: { charging: false, level: 0.01 } }).run,
@@ -76,6 +78,7 @@ describe('decide', () => {
       const busy = decide(p, calm);
       expect(busy.run).toBe(false);
       expect(busy.reason).toMatch(/^Paused: /);
+      expect(busy.note).toEqual({ kind: 'not-idle' });
       expect(decide(p, { ...calm, hidden: true }).run).toBe(true);
       expect(decide(p, { ...calm, userIdle: true }).run).toBe(true);
     });
@@ -87,6 +90,7 @@ describe('decide', () => {
       const serious = decide(policies(), { ...calm, pressure: 'serious' });
       expect(serious).toMatchObject({ run: true, cpuScale: 0.5 });
       expect(serious.reason).toMatch(/busy/);
+      expect(serious.note).toEqual({ kind: 'slowed', percent: 50 });
       expect(decide(policies(), { ...calm, pressure: 'critical' })).toMatchObject({ run: true, cpuScale: 0.25 });
     });
 
@@ -103,6 +107,7 @@ describe('decide', () => {
       expect(decide(policies(), { ...calm, saveData: true })).toEqual({
         run: false,
         reason: 'Paused: your connection is set to save data',
+        note: { kind: 'save-data' },
       });
       expect(decide(policies({ allowSaveData: true }), { ...calm, saveData: true }).run).toBe(true);
     });
@@ -153,7 +158,7 @@ describe('effectiveCpuPercent', () => {
   it('scales the share and never goes below 1%', () => {
     expect(effectiveCpuPercent(80, { run: true, cpuScale: 0.5 })).toBe(40);
     expect(effectiveCpuPercent(2, { run: true, cpuScale: 0.25 })).toBe(1);
-    expect(effectiveCpuPercent(70, { run: false, reason: 'x' })).toBe(70);
+    expect(effectiveCpuPercent(70, { run: false, reason: 'x', note: { kind: 'save-data' } })).toBe(70);
   });
 });
 

@@ -29,13 +29,26 @@ export class TokenRejectedError extends Error {
   }
 }
 
+/** A refusal other than the token's: the page says it with the status, in its own language. */
+export class ServerAnswerError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ServerAnswerError';
+  }
+}
+
 const authorization = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** One frame over plain HTTP: checks a pasted token before the stream is opened with it. */
 export async function fetchFrame(token: string, signal?: AbortSignal): Promise<DashboardFrame> {
   const response = await fetch(`${API_PREFIX}/me/projects`, { headers: authorization(token), signal: signal ?? null });
   if (response.status === 401) throw new TokenRejectedError();
-  if (!response.ok) throw new Error(`The server answered ${response.status}. Try again in a moment.`);
+  if (!response.ok) {
+    throw new ServerAnswerError(response.status, `The server answered ${response.status}. Try again in a moment.`);
+  }
   return (await response.json()) as DashboardFrame;
 }
 
@@ -50,7 +63,9 @@ export async function fetchResults(token: string, batch: string): Promise<string
     headers: authorization(token),
   });
   if (response.status === 401) throw new TokenRejectedError();
-  if (!response.ok) throw new Error(`The server answered ${response.status} for the results of ${batch}.`);
+  if (!response.ok) {
+    throw new ServerAnswerError(response.status, `The server answered ${response.status} for the results of ${batch}.`);
+  }
   return response.text();
 }
 

@@ -1,6 +1,8 @@
 // The project dashboard: sign in with a publisher token, then every project and batch of that
 // publisher, updating live without a reload.
 import { useState } from 'preact/hooks';
+import type { AppKey } from '../i18n/app-catalogues.js';
+import { useI18n } from '../i18n/app-i18n.js';
 import { LiveIndicator } from '../shared/live-indicator.js';
 import { SiteNav } from '../shared/site-nav.js';
 import { readToken, writeToken, type DashboardFrame } from './dashboard-api.js';
@@ -8,21 +10,18 @@ import { ProjectSection } from './project-section.js';
 import { TokenForm } from './token-form.js';
 import { useDashboard } from './use-dashboard.js';
 
-const time = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
-
 export function DashboardPage() {
   const [token, setToken] = useState(readToken);
-  const [notice, setNotice] = useState<string>();
+  const [notice, setNotice] = useState<AppKey>();
+  const { t, date } = useI18n();
 
-  const signOut = (why?: string) => {
+  const signOut = (why?: AppKey) => {
     writeToken(undefined);
     setToken(undefined);
     setNotice(why);
     dashboard.show(undefined);
   };
-  const dashboard = useDashboard(token, () =>
-    signOut('The server no longer accepts the token you signed in with. Paste a current one.'),
-  );
+  const dashboard = useDashboard(token, () => signOut('dashboard.tokenExpired'));
 
   const signIn = (pasted: string, frame: DashboardFrame) => {
     writeToken(pasted);
@@ -35,11 +34,8 @@ export function DashboardPage() {
     <div class="page page-wide">
       <SiteNav current="dashboard" />
       <header class="masthead">
-        <h1>Project dashboard</h1>
-        <p class="lede">
-          Your projects and batches as volunteers work on them: progress, throughput, result quality, and the validated
-          results to download.
-        </p>
+        <h1>{t('dashboard.headline')}</h1>
+        <p class="lede">{t('dashboard.lede')}</p>
       </header>
       <main>
         {token === undefined ? (
@@ -48,9 +44,13 @@ export function DashboardPage() {
           <>
             <div class="dashboard-bar">
               <LiveIndicator status={dashboard.status} />
-              {dashboard.frame && <p class="updated">Updated {time.format(dashboard.frame.at)}</p>}
+              {dashboard.frame && (
+                <p class="updated">
+                  {t('dashboard.updated', { time: date(dashboard.frame.at, { timeStyle: 'medium' }) })}
+                </p>
+              )}
               <button type="button" class="small-button" onClick={() => signOut()}>
-                Sign out
+                {t('dashboard.signOut')}
               </button>
             </div>
             <Projects frame={dashboard.frame} token={token} />
@@ -62,15 +62,18 @@ export function DashboardPage() {
 }
 
 function Projects({ frame, token }: { frame: DashboardFrame | undefined; token: string }) {
-  if (!frame) return <p class="empty card">Loading your projects…</p>;
+  const { t, rich } = useI18n();
+  if (!frame) return <p class="empty card">{t('dashboard.loading')}</p>;
   if (frame.projects.length === 0) {
     return (
       <section class="card" aria-labelledby="no-projects">
-        <h2 id="no-projects">No projects yet</h2>
+        <h2 id="no-projects">{t('dashboard.noProjects')}</h2>
         <p class="empty">
-          Create one with <code>npx sparecycles project create "My project"</code>, add a kernel with{' '}
-          <code>npx sparecycles kernel add kernel.wasm</code> and publish inputs with{' '}
-          <code>npx sparecycles publish</code>. It appears here as soon as it exists.
+          {rich('dashboard.noProjectsHow', {
+            create: <code>npx sparecycles project create "My project"</code>,
+            kernel: <code>npx sparecycles kernel add kernel.wasm</code>,
+            publish: <code>npx sparecycles publish</code>,
+          })}
         </p>
       </section>
     );

@@ -1,5 +1,7 @@
 // A lead's project: its totals, its live picture when its outputs are public (the demo), and its
 // batches, newest first.
+import { useI18n } from '../i18n/app-i18n.js';
+import { projectDescription } from '../i18n/project-text.js';
 import { MandelbrotPicture } from '../shared/mandelbrot-picture.js';
 import { SciencePicture, hasSciencePicture } from '../science/science-pictures.js';
 import { BatchCard } from './batch-card.js';
@@ -13,6 +15,9 @@ interface Props {
 }
 
 export function ProjectSection({ project, at, token }: Props) {
+  const i18n = useI18n();
+  const { t, rich, locale } = i18n;
+  const about = projectDescription(project, locale);
   const headingId = `project-${project.id}`;
   const u = project.units;
   const total = u.unsent + u.inFlight + u.validating + u.done + u.error;
@@ -24,21 +29,28 @@ export function ProjectSection({ project, at, token }: Props) {
           <code>{project.id}</code>
         </p>
       </header>
-      {project.description && <p class="project-description">{project.description}</p>}
-      <p class="project-totals">{describeCounts(u, total)}</p>
+      {about.text && (
+        <p class="project-description" lang={about.lang}>
+          {about.text}
+        </p>
+      )}
+      <p class="project-totals">{describeCounts(u, total, i18n)}</p>
       {/* `picture` means public outputs, which need not be tiles (the primes demo has them too): the
           picture hides itself on outputs that are not tiles, so it is tried once there are some. */}
       {project.picture &&
         u.done > 0 &&
         (hasSciencePicture(project.id) ? (
-          <SciencePicture project={project.id} title={`${project.name}: live picture`} />
+          <SciencePicture project={project.id} title={t('dashboard.project.picture', { name: project.name })} />
         ) : (
-          <MandelbrotPicture project={project.id} title={`${project.name}: live picture`} />
+          <MandelbrotPicture project={project.id} title={t('dashboard.project.picture', { name: project.name })} />
         ))}
       {project.batches.length === 0 ? (
         <p class="empty">
-          No batches yet. Publish one with{' '}
-          <code>npx sparecycles publish --project {project.id} --kernel kernel.wasm --inputs inputs.jsonl</code>.
+          {rich('dashboard.project.noBatches', {
+            command: (
+              <code>npx sparecycles publish --project {project.id} --kernel kernel.wasm --inputs inputs.jsonl</code>
+            ),
+          })}
         </p>
       ) : (
         <div class="batches">

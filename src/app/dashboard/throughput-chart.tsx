@@ -2,6 +2,7 @@
 // once and fed new data each frame (re-creating it every second would flicker and leak canvases).
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
+import { useI18n } from '../i18n/app-i18n.js';
 import type { BatchStats } from './dashboard-api.js';
 
 const WINDOW_MS = 30 * 60_000;
@@ -33,7 +34,13 @@ function withAlpha(hex: string, alpha: number): string {
   return `rgba(${parseInt(m[1]!, 16)}, ${parseInt(m[2]!, 16)}, ${parseInt(m[3]!, 16)}, ${alpha})`;
 }
 
-function chartOptions(width: number): uPlot.Options {
+/** What the chart writes in the page's language: its series' name and the time of day on its axis. */
+interface ChartWords {
+  series: string;
+  time(ms: number): string;
+}
+
+function chartOptions(width: number, words: ChartWords): uPlot.Options {
   const accent = themeColour('--accent', '#1d5c4f');
   const muted = themeColour('--muted', '#4f5c56');
   const line = themeColour('--line', '#dde3dd');
@@ -44,11 +51,14 @@ function chartOptions(width: number): uPlot.Options {
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
     scales: { y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.15))] } },
-    axes: [axis, { ...axis, size: 40 }],
+    axes: [
+      { ...axis, values: (_u, splits) => splits.map((s) => words.time(s * 1000)) },
+      { ...axis, size: 40 },
+    ],
     series: [
       {},
       {
-        label: 'Validated per 10 s',
+        label: words.series,
         stroke: accent,
         fill: withAlpha(accent, 0.35),
         width: 1,
@@ -65,11 +75,17 @@ export function ThroughputChart({ stats, at }: { stats: BatchStats; at: number }
   const data = useMemo(() => throughputSeries(stats, at), [stats, at]);
   const latest = useRef(data);
   latest.current = data;
+  const { t, date, locale } = useI18n();
+  const words = useRef<ChartWords>({ series: '', time: String });
+  words.current = {
+    series: t('dashboard.chart.series'),
+    time: (ms) => date(ms, { hour: 'numeric', minute: '2-digit' }),
+  };
 
   useEffect(() => {
     const element = box.current;
     if (!element) return undefined;
-    const plot = new uPlot(chartOptions(Math.max(200, element.clientWidth)), latest.current, element);
+    const plot = new uPlot(chartOptions(Math.max(200, element.clientWidth), words.current), latest.current, element);
     chart.current = plot;
     const resize = new ResizeObserver(() =>
       plot.setSize({ width: Math.max(200, element.clientWidth), height: HEIGHT }),
@@ -80,7 +96,8 @@ export function ThroughputChart({ stats, at }: { stats: BatchStats; at: number }
       plot.destroy();
       chart.current = undefined;
     };
-  }, []);
+    // Made anew in another language: uPlot reads its labels once.
+  }, [locale]);
 
   useEffect(() => {
     chart.current?.setData(data);
@@ -88,10 +105,10 @@ export function ThroughputChart({ stats, at }: { stats: BatchStats; at: number }
 
   const total = data[1].reduce((sum, n) => sum + n, 0);
   const peak = Math.max(0, ...data[1]);
-  const summary = `${total} units validated in the last 30 minutes; at most ${peak} in one 10-second interval`;
+  const summary = t('dashboard.chart.summary', { total, peak });
   return (
     <figure class="chart">
-      <figcaption class="chart-caption">Validated per 10 s, last 30 min</figcaption>
+      <figcaption class="chart-caption">{t('dashboard.chart.caption')}</figcaption>
       <div class="chart-box" ref={box} role="img" aria-label={summary} />
     </figure>
   );

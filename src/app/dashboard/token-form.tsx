@@ -1,24 +1,28 @@
 // Signing in is pasting the publisher token: it is checked against the server before the page
 // keeps it, so a typo is told at once rather than as an empty dashboard.
 import { useState } from 'preact/hooks';
-import { fetchFrame, TokenRejectedError, type DashboardFrame } from './dashboard-api.js';
+import type { AppKey } from '../i18n/app-catalogues.js';
+import { useI18n } from '../i18n/app-i18n.js';
+import type { Notice } from '../notice.js';
+import { fetchFrame, ServerAnswerError, TokenRejectedError, type DashboardFrame } from './dashboard-api.js';
 
 interface Props {
   onSignedIn: (token: string, frame: DashboardFrame) => void;
   /** Why the lead was signed out, if the page did it (e.g. the token stopped working). */
-  notice?: string | undefined;
+  notice?: AppKey | undefined;
 }
 
 export function TokenForm({ onSignedIn, notice }: Props) {
   const [token, setToken] = useState('');
   const [checking, setChecking] = useState(false);
-  const [problem, setProblem] = useState<string | undefined>(notice);
+  const [problem, setProblem] = useState<Notice | undefined>(notice && { key: notice });
+  const { t, rich } = useI18n();
 
   const submit = async (event: Event) => {
     event.preventDefault();
     const pasted = token.trim();
     if (!pasted) {
-      setProblem('Paste your publisher token first.');
+      setProblem({ key: 'dashboard.signIn.empty' });
       return;
     }
     setChecking(true);
@@ -27,7 +31,11 @@ export function TokenForm({ onSignedIn, notice }: Props) {
       onSignedIn(pasted, await fetchFrame(pasted));
     } catch (err) {
       setProblem(
-        err instanceof TokenRejectedError ? err.message : `Could not reach the server: ${(err as Error).message}`,
+        err instanceof TokenRejectedError
+          ? { key: 'dashboard.signIn.rejected' }
+          : err instanceof ServerAnswerError
+            ? { key: 'dashboard.signIn.status', params: { status: String(err.status) } }
+            : { key: 'dashboard.signIn.unreachable', params: { message: (err as Error).message } },
       );
       setChecking(false);
     }
@@ -35,13 +43,16 @@ export function TokenForm({ onSignedIn, notice }: Props) {
 
   return (
     <section class="card sign-in" aria-labelledby="sign-in-title">
-      <h2 id="sign-in-title">Sign in with your publisher token</h2>
+      <h2 id="sign-in-title">{t('dashboard.signIn.title')}</h2>
       <p class="note">
-        The token that <code>npx sparecycles token create</code> printed (it starts with <code>scp_</code>). A demo
-        server keeps its token in <code>data/demo-token.txt</code>.
+        {rich('dashboard.signIn.about', {
+          command: <code>npx sparecycles token create</code>,
+          prefix: <code>scp_</code>,
+          file: <code>data/demo-token.txt</code>,
+        })}
       </p>
       <form class="token-form" onSubmit={submit} noValidate>
-        <label for="token">Publisher token</label>
+        <label for="token">{t('dashboard.signIn.label')}</label>
         <div class="token-row">
           <input
             id="token"
@@ -56,15 +67,15 @@ export function TokenForm({ onSignedIn, notice }: Props) {
             aria-invalid={problem ? true : undefined}
           />
           <button type="submit" class="button primary" disabled={checking}>
-            {checking ? 'Checking…' : 'Sign in'}
+            {t(checking ? 'dashboard.signIn.checking' : 'dashboard.signIn.submit')}
           </button>
         </div>
         <p id="token-keep" class="hint">
-          Kept only in this browser tab, and forgotten when you close it or sign out.
+          {t('dashboard.signIn.kept')}
         </p>
         {problem && (
           <p id="token-problem" class="problem" role="alert">
-            {problem}
+            {t(problem.key, problem.params)}
           </p>
         )}
       </form>

@@ -1,4 +1,6 @@
 // A ranked table (volunteers or sites): rank, name, then numbers aligned for comparison.
+import { useI18n } from '../i18n/app-i18n.js';
+
 interface Row {
   key: string;
   /** Name first, then numbers. */
@@ -15,11 +17,12 @@ interface Props {
 
 export function RankingTable({ title, columns, rows, empty, testId }: Props) {
   const headingId = `${testId}-title`;
+  const { t, number } = useI18n();
   return (
     <section class="card" aria-labelledby={headingId}>
       <h2 id={headingId}>{title}</h2>
       {rows === undefined ? (
-        <p class="empty">Loading…</p>
+        <p class="empty">{t('leaderboard.loading')}</p>
       ) : rows.length === 0 ? (
         <p class="empty">{empty}</p>
       ) : (
@@ -27,7 +30,7 @@ export function RankingTable({ title, columns, rows, empty, testId }: Props) {
           <thead>
             <tr>
               <th scope="col" class="rank">
-                Rank
+                {t('leaderboard.rank')}
               </th>
               {columns.map((column, i) => (
                 <th scope="col" key={column} class={i === 0 ? 'name' : 'number'}>
@@ -39,7 +42,7 @@ export function RankingTable({ title, columns, rows, empty, testId }: Props) {
           <tbody>
             {rows.map((row, index) => (
               <tr key={row.key}>
-                <td class="rank">{index + 1}</td>
+                <td class="rank">{number(index + 1)}</td>
                 {row.cells.map((cell, i) =>
                   i === 0 ? (
                     <th scope="row" key={i} class="name">

@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { API_PREFIX, type LeaderboardEntry, type ProjectInfo } from '../../protocol/api.js';
 import { useEventStream, type StreamStatus } from '../shared/use-event-stream.js';
+import type { Notice } from '../notice.js';
 
 export interface SiteEntry {
   site: string;
@@ -20,7 +21,7 @@ export interface LeaderboardView {
   board: Leaderboard | undefined;
   projects: ProjectInfo[] | undefined;
   status: StreamStatus;
-  problem: string | undefined;
+  problem: Notice | undefined;
 }
 
 const REFRESH_MS = 5000;
@@ -30,7 +31,7 @@ const MIN_GAP_MS = 1000;
 export function useLeaderboard(): LeaderboardView {
   const [board, setBoard] = useState<Leaderboard>();
   const [projects, setProjects] = useState<ProjectInfo[]>();
-  const [problem, setProblem] = useState<string>();
+  const [problem, setProblem] = useState<Notice>();
   const [validated, setValidated] = useState(0);
   const lastFetch = useRef(-Infinity);
 
@@ -55,7 +56,9 @@ export function useLeaderboard(): LeaderboardView {
         setBoard((await response.json()) as Leaderboard);
         setProblem(undefined);
       } catch (err) {
-        if (!abort.signal.aborted) setProblem(`Could not load the leaderboard: ${(err as Error).message}`);
+        if (!abort.signal.aborted) {
+          setProblem({ key: 'leaderboard.loadError', params: { message: (err as Error).message } });
+        }
       }
     };
     // New validations (a change of `validated`) bring the next fetch forward.

@@ -4,13 +4,13 @@
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { useI18n } from '../i18n/app-i18n.js';
 import { dayReaching, ensembleSeries, toMember, type EnsembleSeries } from './ensemble-data.js';
 import { usePublicOutputs } from './use-public-outputs.js';
 
 /** Member lines drawn (the most recent); the envelope covers every validated member. */
 const SHOWN = 120;
 const HEIGHT = 260;
-const count = new Intl.NumberFormat();
 
 function colour(name: string, fallback: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
@@ -56,7 +56,16 @@ function decadeSplits(_u: uPlot, _axis: number, min: number, max: number): numbe
   return (even.length >= 2 ? even : powers).map((e) => 10 ** e);
 }
 
-function options(width: number): uPlot.Options {
+/** What the chart writes, in the page's language. */
+interface ChartWords {
+  days: string;
+  distance: string;
+  lowest: string;
+  highest: string;
+  median: string;
+}
+
+function options(width: number, words: ChartWords): uPlot.Options {
   const accent = colour('--accent', '#1d5c4f');
   const muted = colour('--muted', '#4f5c56');
   const line = colour('--line', '#dde3dd');
@@ -69,11 +78,11 @@ function options(width: number): uPlot.Options {
     cursor: { show: false },
     scales: { x: { time: false }, y: { distr: 3 } },
     axes: [
-      { ...axis, label: 'model days', labelSize: 20 },
+      { ...axis, label: words.days, labelSize: 20 },
       {
         ...axis,
         size: 56,
-        label: 'distance from the control',
+        label: words.distance,
         labelSize: 20,
         splits: decadeSplits,
         // Label every split given: uPlot's log-axis filter would leave every other one blank.
@@ -85,9 +94,9 @@ function options(width: number): uPlot.Options {
     series: [
       {},
       ...Array.from({ length: SHOWN }, () => ({ stroke: rgba(accent, 0.22), width: 1, points: { show: false } })),
-      { label: 'lowest', stroke: rgba(accent, 0.55), width: 1, points: { show: false } },
-      { label: 'highest', stroke: rgba(accent, 0.55), width: 1, points: { show: false } },
-      { label: 'median', stroke: warm, width: 2.5, points: { show: false } },
+      { label: words.lowest, stroke: rgba(accent, 0.55), width: 1, points: { show: false } },
+      { label: words.highest, stroke: rgba(accent, 0.55), width: 1, points: { show: false } },
+      { label: words.median, stroke: warm, width: 2.5, points: { show: false } },
     ],
   };
 }
@@ -101,11 +110,20 @@ export function EnsemblePicture({ project, title }: { project: string; title: st
   const latest = useRef(data);
   latest.current = data;
   const visible = loaded && !absent;
+  const { t, number: count, locale } = useI18n();
+  const words = useRef<ChartWords>({ days: '', distance: '', lowest: '', highest: '', median: '' });
+  words.current = {
+    days: t('science.ensemble.days'),
+    distance: t('science.ensemble.distance'),
+    lowest: t('science.ensemble.lowest'),
+    highest: t('science.ensemble.highest'),
+    median: t('science.ensemble.median'),
+  };
 
   useEffect(() => {
     const element = box.current;
     if (!element || !visible) return undefined;
-    const plot = new uPlot(options(Math.max(240, element.clientWidth)), latest.current, element);
+    const plot = new uPlot(options(Math.max(240, element.clientWidth), words.current), latest.current, element);
     chart.current = plot;
     const resize = new ResizeObserver(() =>
       plot.setSize({ width: Math.max(240, element.clientWidth), height: HEIGHT }),
@@ -116,7 +134,8 @@ export function EnsemblePicture({ project, title }: { project: string; title: st
       plot.destroy();
       chart.current = undefined;
     };
-  }, [visible]);
+    // Made anew in another language: uPlot reads its labels once.
+  }, [visible, locale]);
 
   useEffect(() => {
     chart.current?.setData(data);
@@ -129,27 +148,25 @@ export function EnsemblePicture({ project, title }: { project: string; title: st
   // Two unrelated Lorenz-96 states lie about as far apart as the ensemble ends up: half of that is
   // where a forecast has lost most of what it knew of the start.
   const lost = series && end !== undefined ? dayReaching(series, end / 2) : undefined;
+  const grows = { members: count(members), start: String(start?.toPrecision(2)), end: String(end?.toPrecision(2)) };
   const summary =
     members === 0
-      ? 'No ensemble members validated yet'
-      : `${count.format(members)} ensemble members validated; median distance from the control grows from ` +
-        `${start?.toPrecision(2)} to ${end?.toPrecision(2)}` +
-        (lost !== undefined ? `, half of that by day ${Math.round(lost)}` : '');
+      ? t('science.ensemble.none')
+      : lost !== undefined
+        ? t('science.ensemble.summaryLost', { ...grows, day: Math.round(lost) })
+        : t('science.ensemble.summary', grows);
   return (
     <figure class="picture science-picture" data-testid="ensemble-picture">
-      <div class="science-chart" ref={box} role="img" aria-label={`${title}: ${summary}`} />
+      <div class="science-chart" ref={box} role="img" aria-label={t('science.ensemble.chart', { title, summary })} />
       <figcaption class="picture-caption">
         <span class="picture-title">{title}</span>
         <span class="picture-progress" data-testid="ensemble-progress">
-          {members === 0 ? 'No members validated yet' : `${count.format(members)} members validated`}
-          {offline && ' (reconnecting…)'}
+          {members === 0 ? t('science.ensemble.noMembers') : t('science.ensemble.members', { members: count(members) })}
+          {offline && t('science.reconnecting')}
         </span>
         <span class="picture-note">
-          Each thin line is one member, started a millionth away from the control; the band spans the whole ensemble and
-          the orange line is its median.
-          {lost !== undefined &&
-            ` By day ${Math.round(lost)} the typical member is already half as far from the control as two ` +
-              'unrelated weather states are: the forecast has lost most of what it knew of the start.'}
+          {t('science.ensemble.note')}
+          {lost !== undefined && t('science.ensemble.noteLost', { day: Math.round(lost) })}
         </span>
       </figcaption>
     </figure>

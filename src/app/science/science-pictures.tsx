@@ -3,6 +3,7 @@
 // the ensemble picture only).
 import { lazy, Suspense } from 'preact/compat';
 import type { ProjectInfo } from '../../protocol/api.js';
+import { useI18n } from '../i18n/app-i18n.js';
 import './science.css';
 
 const EnsemblePicture = lazy(() => import('./ensemble-picture.js').then((m) => m.EnsemblePicture));
@@ -35,10 +36,11 @@ export function SciencePictures({ projects, chosen }: SciencePicturesProps) {
   const shown = (projects ?? []).filter(
     (p) => p.picture && hasSciencePicture(p.id) && (chosen === undefined || chosen.includes(p.id)),
   );
+  const { t } = useI18n();
   if (shown.length === 0) return null;
   return (
     <section class="card science-card" aria-labelledby="science-title">
-      <h2 id="science-title">The science so far</h2>
+      <h2 id="science-title">{t('science.title')}</h2>
       {shown.map((p) => (
         <div key={p.id} class="science-project" data-project={p.id}>
           <SciencePicture project={p.id} title={p.name} />

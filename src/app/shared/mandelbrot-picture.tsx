@@ -4,6 +4,7 @@
 // volunteer page: keep the props minimal and stable.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { API_PREFIX } from '../../protocol/api.js';
+import { useI18n } from '../i18n/app-i18n.js';
 import { paintTile, tilesInImage, toTile, type MandelbrotTile } from './mandelbrot-tiles.js';
 
 export interface MandelbrotPictureProps {
@@ -38,10 +39,9 @@ const TILES_PER_FRAME = 3;
 const DEFAULT_SIZE = { width: 896, height: 640 };
 const EMPTY: View = { painted: 0, total: 0, loaded: false, absent: false, offline: false };
 
-export function MandelbrotPicture({
-  project,
-  title = 'The Mandelbrot set, drawn by volunteers',
-}: MandelbrotPictureProps) {
+export function MandelbrotPicture({ project, title: givenTitle }: MandelbrotPictureProps) {
+  const { t } = useI18n();
+  const title = givenTitle ?? t('shared.picture.title');
   const canvas = useRef<HTMLCanvasElement>(null);
   const [view, setView] = useState<View>(EMPTY);
 
@@ -126,7 +126,10 @@ export function MandelbrotPicture({
   }, [project]);
 
   if (view.absent || !view.loaded) return null;
-  const progress = view.painted === 0 ? 'No tiles computed yet' : `${view.painted} of ${view.total} tiles computed`;
+  const progress =
+    view.painted === 0
+      ? t('shared.picture.empty')
+      : t('shared.picture.progress', { painted: view.painted, total: view.total });
   return (
     <figure class="picture">
       {/* Constant size attributes: Preact never rewrites them, which would clear the canvas. */}
@@ -136,18 +139,16 @@ export function MandelbrotPicture({
         width={DEFAULT_SIZE.width}
         height={DEFAULT_SIZE.height}
         role="img"
-        aria-label={`${title}: ${progress}`}
+        aria-label={t('shared.picture.label', { title, progress })}
         data-testid="picture-canvas"
       />
       <figcaption class="picture-caption">
         <span class="picture-title">{title}</span>
         <span class="picture-progress" data-testid="picture-progress">
           {progress}
-          {view.offline && ' (reconnecting…)'}
+          {view.offline && t('shared.picture.reconnecting')}
         </span>
-        <span class="picture-note">
-          Each tile is one work unit, painted here as soon as the server has checked and accepted its result.
-        </span>
+        <span class="picture-note">{t('shared.picture.note')}</span>
       </figcaption>
     </figure>
   );

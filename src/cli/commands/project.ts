@@ -9,10 +9,12 @@ export function registerProject(program: Command): void {
       .command('create')
       .description('create a project; prints its id')
       .argument('<name>', 'project name')
-      .option('--description <text>', 'what the project computes, shown to volunteers'),
+      .option('--description <text>', 'what the project computes, shown to volunteers')
+      .option('--description-zh <text>', 'the same in Simplified Chinese, shown on pages in Chinese'),
   ).action(
-    action(async (name: string, options: ServerOptions & { description?: string }) => {
-      const created = await clientFor(options).createProject(name, options.description);
+    action(async (name: string, options: ServerOptions & { description?: string; descriptionZh?: string }) => {
+      const translations = options.descriptionZh ? { zh: options.descriptionZh } : undefined;
+      const created = await clientFor(options).createProject(name, options.description, translations);
       if (options.json) printJson({ id: created.id });
       else process.stdout.write(`${created.id}\n`);
     }),

@@ -19,9 +19,9 @@ export function projectRoutes(app: FastifyInstance, { store, clock }: ServerCont
     { schema: { body: createProjectSchema } },
     async (request, reply) => {
       const owner = await requirePublisher(store, request);
-      const { name, description = '' } = request.body;
+      const { name, description = '', descriptions } = request.body;
       const id = await store.createProject(
-        { name: name.trim(), description, owner, createdAt: clock() },
+        { name: name.trim(), description, ...(descriptions ? { descriptions } : {}), owner, createdAt: clock() },
         slugify(name),
       );
       const body: CreateProjectResponse = { id, name: name.trim() };

@@ -30,6 +30,7 @@ import {
 } from './batches.js';
 import { ledgerProofs, type ReceiptProofs } from './ledger-proofs.js';
 import { leaseUnits } from './scheduler.js';
+import { decodeDescription, encodeDescription } from './project-description.js';
 import { storableText, updateRows, type SqlBackend } from './sql.js';
 import type {
   BatchRow,
@@ -118,7 +119,7 @@ export class SqlStore implements Store {
         [
           id,
           storableText(project.name),
-          storableText(project.description),
+          encodeDescription(project.description, project.descriptions),
           project.owner,
           project.publicResults ? 1 : 0,
           project.createdAt,
@@ -134,7 +135,7 @@ export class SqlStore implements Store {
        FROM projects WHERE id = ?`,
       [id],
     );
-    return row && { ...row, publicResults: row.publicResults === 1 };
+    return row && { ...row, ...decodeDescription(row.description), publicResults: row.publicResults === 1 };
   }
 
   async listProjects(): Promise<ProjectInfo[]> {
@@ -154,6 +155,7 @@ export class SqlStore implements Store {
     return Promise.all(
       projects.map(async (p) => ({
         ...p,
+        ...decodeDescription(p.description),
         picture: p.picture === 1,
         units: await unitCounts(this.sql, 'WHERE project = ?', [p.id]),
       })),

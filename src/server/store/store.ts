@@ -7,6 +7,7 @@ import type { TreeHead } from '../tree-head.js';
 import type {
   BatchState,
   BatchStatus,
+  DescriptionTranslations,
   InputEncoding,
   LeaderboardEntry,
   Lease,
@@ -25,6 +26,8 @@ export interface ProjectRow {
   id: string;
   name: string;
   description: string;
+  /** Only when there are any. */
+  descriptions?: DescriptionTranslations;
   owner: string;
   createdAt: number;
   publicResults: boolean;

@@ -1,6 +1,7 @@
 // The card's behaviour, free of Preact: checks where it is framed, remembers the visitor's
 // choice, starts the runtime only after a yes, keeps off battery power, obeys the host's
 // pause, and tells the host what happens. The view renders `state` and calls the actions.
+import type { WidgetKey, WidgetNotice } from '../../app/i18n/widget-catalogues.js';
 import { watchPower } from './battery.js';
 import { readChoice, storageAvailable, writeChoice } from './choice.js';
 import { checkEmbedding, type CardParams } from './embedding.js';
@@ -20,12 +21,12 @@ export type Phase =
 export interface CardState {
   phase: Phase;
   theme: Theme;
-  reason: string | undefined;
+  reason: WidgetKey | undefined;
   projects: string[];
   units: number;
   progress: number | undefined;
   credit: number | undefined;
-  problem: string | undefined;
+  problem: WidgetNotice | undefined;
 }
 
 export class CardController {
@@ -39,6 +40,7 @@ export class CardController {
   /** Set while we stop the runner ourselves, so its "not running" is not read as giving up. */
   private stopping = false;
   private height = 0;
+  private title: string | undefined;
   /** The visitor's yes stands (not declined, not stopped), whatever the battery says. */
   private wanted = false;
   /** Start, stop and power changes run one after the other, never interleaved. */
@@ -69,12 +71,12 @@ export class CardController {
     const embedding = await checkEmbedding(this.server, this.params);
     if (!embedding.allowed) return this.set({ phase: 'refused', reason: embedding.reason });
     if (!storageAvailable()) {
-      const reason = 'This browser keeps embedded widgets from storing anything, so it cannot run here.';
-      return this.set({ phase: 'refused', reason: `${reason} See Details to help from our own page.` });
+      return this.set({ phase: 'refused', reason: 'widget.refused.noStorage' });
     }
     this.channel = new HostChannel(this.params.host);
     this.channel.listen((command) => this.command(command));
     if (this.height) this.resized(this.height);
+    if (this.title) this.titled(this.title);
     this.set({ projects: embedding.projects });
     const choice = readChoice();
     if (choice === 'running') return this.want();
@@ -86,6 +88,12 @@ export class CardController {
     // Remembered: the first sizes come before the embedding is verified and may not be sent yet.
     this.height = Math.ceil(height);
     this.channel?.send({ type: 'size', height: this.height });
+  }
+
+  /** The frame's title in the card's language, for the loader to set. */
+  titled(title: string): void {
+    this.title = title;
+    this.channel?.send({ type: 'title', title });
   }
 
   start(): Promise<void> {
@@ -100,10 +108,7 @@ export class CardController {
     console.warn(
       'Spare Cycles: Start was refused because the browser reports the card covered, faded, filtered or transformed by this page (or just uncovered). Show it plainly, with nothing over it.',
     );
-    this.set({
-      problem:
-        'Start was not counted: this card was covered or hidden when clicked. Make sure it shows in full, then click Start again.',
-    });
+    this.set({ problem: { key: 'widget.problem.unseen' } });
   }
 
   stop(): Promise<void> {
@@ -197,7 +202,11 @@ export class CardController {
   }
 
   private enqueue(step: () => Promise<void>): Promise<void> {
-    this.queue = this.queue.then(step).catch((err: unknown) => this.set({ problem: (err as Error).message }));
+    this.queue = this.queue
+      .then(step)
+      .catch((err: unknown) =>
+        this.set({ problem: { key: 'widget.problem.other', params: { message: (err as Error).message } } }),
+      );
     return this.queue;
   }
 

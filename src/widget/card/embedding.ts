@@ -1,6 +1,7 @@
 // Decides whether this card may run where it is framed. The `host` in our URL is only a claim
 // (anyone can write it); the browser's own account of the parent's origin is what counts, and
 // it must be one of the origins the site key was created for.
+import type { WidgetKey } from '../../app/i18n/widget-catalogues.js';
 import { API_PREFIX } from '../../protocol/api.js';
 import { parseTheme, type Theme } from './host-channel.js';
 
@@ -10,7 +11,7 @@ export interface CardParams {
   theme: Theme;
 }
 
-export type Embedding = { allowed: true; projects: string[] } | { allowed: false; reason: string };
+export type Embedding = { allowed: true; projects: string[] } | { allowed: false; reason: WidgetKey };
 
 export function readParams(search: string): CardParams | undefined {
   const query = new URLSearchParams(search);
@@ -36,14 +37,14 @@ export function parentOrigin(): string | undefined {
 
 export async function checkEmbedding(server: string, params: CardParams): Promise<Embedding> {
   const framedBy = parentOrigin();
-  if (framedBy !== params.host) return { allowed: false, reason: 'This widget is not set up for this page.' };
+  if (framedBy !== params.host) return { allowed: false, reason: 'widget.refused.page' };
   const [site, projects] = await Promise.all([
     getJson<{ origins: string[] }>(`${server}${API_PREFIX}/sites/${encodeURIComponent(params.site)}`),
     getJson<{ projects: { name: string }[] }>(`${server}${API_PREFIX}/projects`),
   ]);
-  if (site === 'unreachable') return { allowed: false, reason: 'Spare Cycles cannot be reached right now.' };
+  if (site === 'unreachable') return { allowed: false, reason: 'widget.refused.unreachable' };
   if (!site || !site.origins.includes(params.host)) {
-    return { allowed: false, reason: 'This widget is not set up for this site.' };
+    return { allowed: false, reason: 'widget.refused.site' };
   }
   const names = projects && projects !== 'unreachable' ? projects.projects.map((project) => project.name) : [];
   return { allowed: true, projects: names };

@@ -7,7 +7,9 @@ export type HostEvent =
   | { type: 'unit-done'; units: number }
   | { type: 'credit'; credit: number }
   /** For the loader only: the card's height, so the frame fits it. */
-  | { type: 'size'; height: number };
+  | { type: 'size'; height: number }
+  /** For the loader only: the frame's title in the card's language, for screen readers on the host page. */
+  | { type: 'title'; title: string };
 
 export type Theme = 'light' | 'dark';
 export type HostCommand = { type: 'pause' } | { type: 'theme'; theme: Theme };

@@ -4,6 +4,7 @@
 import { IdbStore } from '../../runtime/browser/idb-store.js';
 import { BrowserWorkerFactory } from '../../runtime/browser/worker-factory.js';
 import { HttpTransport } from '../../runtime/http-transport.js';
+import type { WidgetNotice } from '../../app/i18n/widget-catalogues.js';
 import type { Credentials } from '../../runtime/ports.js';
 import { VolunteerRuntime, type RuntimeEvent } from '../../runtime/volunteer-runtime.js';
 
@@ -19,7 +20,7 @@ export interface RunnerStatus {
   /** Fraction done of the unit being computed, if one is. */
   progress: number | undefined;
   credit: number | undefined;
-  problem: string | undefined;
+  problem: WidgetNotice | undefined;
 }
 
 export class WidgetRunner {
@@ -67,7 +68,10 @@ export class WidgetRunner {
       this.credentials = await this.runtime.identity();
     } catch (err) {
       this.wanted = false;
-      this.update({ running: false, problem: `Could not start: ${(err as Error).message}` });
+      this.update({
+        running: false,
+        problem: { key: 'widget.problem.startFailed', params: { message: (err as Error).message } },
+      });
       throw err;
     }
     clearInterval(this.pollTimer);
@@ -94,7 +98,11 @@ export class WidgetRunner {
         // Stored after the next unit began, so the progress shown is that unit's: left alone.
         return this.update({
           units: this.runtime.stats.completed,
-          problem: event.ok ? undefined : `A unit failed: ${event.error ?? 'unknown error'}`,
+          problem: event.ok
+            ? undefined
+            : event.error
+              ? { key: 'widget.problem.unitFailed', params: { error: event.error } }
+              : { key: 'widget.problem.unitFailedUnknown' },
         });
       case 'unit-stopped':
         return this.update({ progress: undefined });
@@ -102,9 +110,9 @@ export class WidgetRunner {
         // Credit follows on the next poll: asking after every upload would cost a request a unit.
         return this.update({ problem: undefined });
       case 'offline':
-        return this.update({ problem: 'The server cannot be reached; results are kept and sent later.' });
+        return this.update({ problem: { key: 'widget.problem.offline' } });
       case 'error':
-        return this.update({ problem: event.message });
+        return this.update({ problem: { key: 'widget.problem.other', params: { message: event.message } } });
       case 'state':
         // Stopped, yet not paused by us: the runtime gave up (the server refused our results).
         if (event.state === 'stopped' && this.wanted) {

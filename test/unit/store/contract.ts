@@ -51,6 +51,31 @@ export function runStoreContract(name: string, open: (random?: () => number) => 
     const submit = (volunteer: string, lease: string, output: Uint8Array | undefined, now = 10) =>
       store.submitResults(volunteer, [output ? { lease, output } : { lease, error: 'trap' }], now, decideUnit);
 
+    it('keeps a project description with its translations, and any plain description as it was', async () => {
+      const zh = '逐块绘制曼德博集合';
+      await store.createProject(
+        { name: 'Both', description: 'Draws tiles', descriptions: { zh }, owner: 'pub', createdAt: 3 },
+        'both',
+      );
+      // Text that looks like the stored form is a description like any other.
+      const tricky = '{"description":"x","descriptions":{"zh":"y"}}';
+      await store.createProject({ name: 'Braces', description: tricky, owner: 'pub', createdAt: 4 }, 'braces');
+      await store.createProject(
+        { name: 'Blank', description: 'Only English', descriptions: { zh: '  ' }, owner: 'pub', createdAt: 5 },
+        'blank',
+      );
+      const listed = new Map((await store.listProjects()).map((p) => [p.id, p]));
+      expect(listed.get('both')).toMatchObject({ description: 'Draws tiles', descriptions: { zh } });
+      expect(listed.get('braces')!.description).toBe(tricky);
+      expect(listed.get('braces')).not.toHaveProperty('descriptions');
+      expect(listed.get('blank')).toMatchObject({ description: 'Only English' });
+      expect(listed.get('blank')).not.toHaveProperty('descriptions');
+      expect(listed.get('p')).toMatchObject({ description: 'd' });
+      expect(listed.get('p')).not.toHaveProperty('descriptions');
+      expect(await store.getProject('both')).toMatchObject({ description: 'Draws tiles', descriptions: { zh } });
+      expect((await store.listProjectsOf('pub')).find((p) => p.id === 'both')).toMatchObject({ descriptions: { zh } });
+    });
+
     it('keeps publishers, projects (with a free id), kernels, sites, settings and answers health checks', async () => {
       expect(await store.findPublisher('token-hash')).toBe('pub');
       expect(await store.findPublisher('nope')).toBeUndefined();

@@ -1,0 +1,36 @@
+import type { widget as en } from '../en/widget.js';
+
+export const widget: Record<keyof typeof en, string> = {
+  'widget.title': 'Spare Cycles 小组件',
+  'widget.frameTitle': 'Spare Cycles：把电脑的空闲时间借给科学',
+  'widget.details': '详情',
+  'widget.detailsHidden': '：关于 Spare Cycles（在新标签页中打开）',
+  'widget.loading': '正在加载…',
+  'widget.declined': '你选择了“不用了”。',
+  'widget.change': '更改',
+  'widget.pitch':
+    '在你阅读时，把这台电脑的空闲时间借给科学：小任务在后台运行，只占用一个核心的四分之一，使用电池时从不运行。',
+  'widget.helps': '支持：{projects}',
+  'widget.helping': '正在支持：{projects}',
+  'widget.start': '开始',
+  'widget.noThanks': '不用了',
+  'widget.starting': '正在启动…',
+  'widget.battery': '等待中：仅在接通电源时运行。',
+  'widget.running': '运行中 · 已完成 {units} 个单元',
+  'widget.runningCredit': '运行中 · 已完成 {units} 个单元 · {credit} 积分',
+  'widget.progress': '当前单元的进度',
+  'widget.stopsWhen': '点击“停止”或离开本页面即停止。',
+  'widget.stop': '停止',
+  'widget.share': '一个核心的 ¼',
+  'widget.refused.noStorage':
+    '此浏览器禁止嵌入的小组件保存任何内容，因此无法在这里运行。请查看“详情”，在我们自己的页面上参与。',
+  'widget.refused.page': '此小组件未对本页面启用。',
+  'widget.refused.site': '此小组件未对本网站启用。',
+  'widget.refused.unreachable': '目前无法连接 Spare Cycles。',
+  'widget.problem.unseen': '“开始”未被计入：点击时此卡片被遮挡或隐藏。请确保它完整显示，然后再次点击“开始”。',
+  'widget.problem.startFailed': '无法启动：{message}',
+  'widget.problem.unitFailed': '一个计算单元失败：{error}',
+  'widget.problem.unitFailedUnknown': '一个计算单元失败：未知错误',
+  'widget.problem.offline': '无法连接服务器；结果已保存，稍后发送。',
+  'widget.problem.other': '出现问题：{message}',
+};
