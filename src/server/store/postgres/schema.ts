@@ -136,18 +136,6 @@ CREATE TABLE IF NOT EXISTS settings (
 `,
   },
   {
-    version: 4,
-    name: 'batch lifecycle: a name to resume by, and open | closed | cancelled',
-    sql: `
--- A batch is built by one publish or by chunks appended while it is open; existing batches were
--- published whole, so they are closed. A name (unique in its project) lets a publish resume.
-ALTER TABLE batches ADD COLUMN name TEXT;
-ALTER TABLE batches ADD COLUMN state TEXT NOT NULL DEFAULT 'closed'; -- open | closed | cancelled
-CREATE UNIQUE INDEX IF NOT EXISTS batches_name ON batches (project, name) WHERE name IS NOT NULL;
--- Values only, no new column: units.state gains 'cancelled', leases.state gains 'voided'.
-`,
-  },
-  {
     version: 5,
     name: 'credit ledger as a Merkle tree: stored subtree nodes and signed tree heads',
     sql: `
@@ -185,6 +173,18 @@ CREATE INDEX IF NOT EXISTS units_needy ON units (id) WHERE state = 'open' AND in
 -- found through UNIQUE (unit, volunteer), and nothing looks leases up by issue time.
 DROP INDEX IF EXISTS leases_unit;
 DROP INDEX IF EXISTS leases_issued;
+`,
+  },
+  {
+    version: 8,
+    name: 'batch lifecycle: a name to resume by, and open | closed | cancelled',
+    sql: `
+-- A batch is built by one publish or by chunks appended while it is open; existing batches were
+-- published whole, so they are closed. A name (unique in its project) lets a publish resume.
+ALTER TABLE batches ADD COLUMN name TEXT;
+ALTER TABLE batches ADD COLUMN state TEXT NOT NULL DEFAULT 'closed'; -- open | closed | cancelled
+CREATE UNIQUE INDEX IF NOT EXISTS batches_name ON batches (project, name) WHERE name IS NOT NULL;
+-- Values only, no new column: units.state gains 'cancelled', leases.state gains 'voided'.
 `,
   },
 ];
