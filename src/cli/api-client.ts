@@ -6,8 +6,6 @@ import {
   type CreateProjectResponse,
   type DescriptionTranslations,
   type KernelInfo,
-  type PublishRequest,
-  type PublishResponse,
 } from '../protocol/api.js';
 import { CliError } from './cli-error.js';
 
@@ -51,16 +49,8 @@ export class ApiClient {
     return this.request('POST', '/kernels', { bytes });
   }
 
-  publish(project: string, body: PublishRequest): Promise<PublishResponse> {
-    return this.request('POST', `/projects/${encodeURIComponent(project)}/batches`, { json: body });
-  }
-
   status(batch: string): Promise<BatchStatus> {
     return this.request('GET', `/batches/${encodeURIComponent(batch)}`);
-  }
-
-  async results(batch: string): Promise<Response> {
-    return this.fetch('GET', `/batches/${encodeURIComponent(batch)}/results`);
   }
 
   private async request<T>(method: string, path: string, body?: { json?: unknown; bytes?: Uint8Array }): Promise<T> {

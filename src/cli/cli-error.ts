@@ -11,7 +11,11 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
     try {
       await fn(...args);
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      // The SDK's errors carry the API's code, shown as the ApiClient shows it.
+      const code =
+        err instanceof Error && err.name === 'SparecyclesError' ? (err as { code?: string }).code : undefined;
+      const text = err instanceof Error ? err.message : String(err);
+      const message = code && code !== 'SC_UNREACHABLE' ? `${text} [${code}]` : text;
       process.stderr.write(`sparecycles: ${message.split('\n')[0]}\n`);
       process.exitCode = 1;
     }

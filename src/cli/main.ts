@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `sparecycles` command: serve, publish, inspect, and volunteer.
 import { Command } from 'commander';
+import { registerBatch } from './commands/batch.js';
 import { registerKernel } from './commands/kernel.js';
 import { registerLedger } from './commands/ledger.js';
 import { registerMigrate } from './commands/migrate.js';
@@ -26,6 +27,7 @@ registerToken(program);
 registerProject(program);
 registerKernel(program);
 registerPublish(program);
+registerBatch(program);
 registerStatus(program);
 registerResults(program);
 registerVolunteer(program);

@@ -1,6 +1,8 @@
 // Options shared by every command that talks to a server.
 import type { Command } from 'commander';
-import { ApiClient, DEFAULT_SERVER, TOKEN_ENV } from './api-client.js';
+import { Client } from '../sdk/client.js';
+import { ApiClient, DEFAULT_SERVER, normaliseServer, TOKEN_ENV } from './api-client.js';
+import { CliError } from './cli-error.js';
 
 export interface ServerOptions {
   server: string;
@@ -21,4 +23,12 @@ export function clientFor(options: ServerOptions): ApiClient {
 
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value) + '\n');
+}
+
+/** The SDK's client for a command that needs a publisher token. */
+export function sdkFor(options: ServerOptions): Client {
+  const token = options.token ?? process.env[TOKEN_ENV];
+  const server = normaliseServer(options.server);
+  if (!token) throw new CliError(`a publisher token is needed: pass --token or set ${TOKEN_ENV}`);
+  return new Client({ server, token });
 }

@@ -67,19 +67,36 @@ export interface PublishRequest {
   replication?: 'adaptive' | 'full';
   /** Known-answer units, handed out like any other; a volunteer failing one loses all trust. */
   quiz?: { input: unknown; output: unknown }[];
+  /**
+   * Names the batch within its project: publishing again under the same name adds only the
+   * inputs the batch lacks (resume), never one twice.
+   */
+  name?: string;
+  /** Keep the batch open for more units (POST /batches/:id/units) until POST /batches/:id/close. */
+  open?: boolean;
 }
 export interface PublishResponse {
   batch: string;
+  /** Units the batch holds after this request. */
   units: number;
+  state: BatchState;
 }
+
+/** `open`: taking more units; `closed`: complete once every unit is done; `cancelled`: stopped. */
+export type BatchState = 'open' | 'closed' | 'cancelled';
 
 export interface BatchStatus {
   batch: string;
+  /** The name it was published under, if any. */
+  name: string | null;
   project: string;
   kernel: string;
+  state: BatchState;
   total: number;
   counts: UnitCounts;
-  /** True when every unit is validated or in error. */
+  /** Units a cancel stopped before they were validated. */
+  cancelled: number;
+  /** True when nothing more will happen: closed with every unit validated or in error, or cancelled. */
   done: boolean;
   createdAt: number;
   /** Why units were given up (the first few, in input order). */
@@ -89,6 +106,8 @@ export interface BatchStatus {
 /** One line of `GET /batches/:id/results` (JSONL), in input order, validated units only. */
 export interface ResultLine {
   index: number;
+  /** With `?order=validated`: the unit's place in validation order, the cursor for `after`. */
+  seq?: number;
   input: unknown;
   output: unknown;
   /** Present as "base64" when the input/output bytes are not valid JSON. */
@@ -216,6 +235,8 @@ export const publishSchema = {
         properties: { input: {}, output: {} },
       },
     },
+    name: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' },
+    open: { type: 'boolean' },
   },
 } as const;
 

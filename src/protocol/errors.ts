@@ -25,6 +25,19 @@ export const ErrorCatalogue = {
   SC_KERNEL_UNKNOWN: { status: 404, message: 'No such kernel; upload it first with `sparecycles kernel add`' },
   SC_KERNEL_INVALID: { status: 422, message: 'The kernel is not a valid module for the sc1 or wasi ABI' },
   SC_BATCH_UNKNOWN: { status: 404, message: 'No such batch' },
+  SC_BATCH_CLOSED: {
+    status: 409,
+    message: 'The batch is closed and takes no more units; publish a new batch (or another --batch-name)',
+  },
+  SC_BATCH_CANCELLED: { status: 409, message: 'The batch was cancelled; publish a new batch to run these units' },
+  SC_BATCH_OFFSET: {
+    status: 409,
+    message: "The chunk does not follow the units the batch holds; resend from the batch's unit count",
+  },
+  SC_BATCH_CONFLICT: {
+    status: 409,
+    message: 'A batch of that name exists with another kernel or policy; choose another name',
+  },
   SC_INPUT_INVALID: { status: 422, message: 'A work unit input is invalid' },
   SC_LEASE_UNKNOWN: { status: 404, message: 'No such lease; it may belong to another server' },
   SC_LEASE_NOT_YOURS: { status: 403, message: 'That lease was issued to another volunteer' },

@@ -8,6 +8,7 @@ import { API_PREFIX } from '../protocol/api.js';
 import { ErrorCatalogue } from '../protocol/errors.js';
 import { ApiError, errorBody, installErrorHandling } from './api-error.js';
 import type { ServerContext } from './context.js';
+import { batchLifecycleRoutes } from './routes/batch-lifecycle.js';
 import { batchRoutes } from './routes/batches.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { demoSiteRoutes } from './routes/demo-site.js';
@@ -93,6 +94,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       projectRoutes(api, context);
       kernelRoutes(api, context);
       batchRoutes(api, context);
+      batchLifecycleRoutes(api, context);
       volunteerRoutes(api, context);
       workRoutes(api, context);
       dashboardRoutes(api, context);

@@ -17,7 +17,7 @@ import { startServer, type RunningServer } from '../../src/server/serve.js';
 import { SimVolunteer, type Behaviour } from '../helpers/sim-volunteer.js';
 import { CHROMIUM_ARGS, chromiumPath } from './chromium.js';
 import { clippedText, englishLeftovers, missingGlyphs, rawKeys } from './i18n-checks.js';
-import { SCREENSHOTS, statValue, waitUntil } from './page-fixture.js';
+import { SCREENSHOTS, recordRequests, statValue, waitUntil } from './page-fixture.js';
 import { axeViolations } from './widget-fixture.js';
 
 const DESKTOP = { width: 1280, height: 800 };
@@ -79,6 +79,22 @@ async function checkChinese(page: Page, name: string): Promise<void> {
   }
   await page.setViewportSize(DESKTOP);
 }
+
+describe('an English reader', () => {
+  it('loads no Chinese catalogue until the page is switched to Chinese', async () => {
+    const context = await browser.newContext({ locale: 'en-GB', viewport: DESKTOP });
+    const page = await context.newPage();
+    const requests = recordRequests(page);
+    await page.goto(`${server.url}/leaderboard`);
+    await page.getByRole('heading', { name: en['leaderboard.headline'], exact: true }).waitFor();
+    const chinese = (path: string) => /\/assets\/zh-[^/]*\.js$/.test(path);
+    expect(requests.filter(chinese)).toEqual([]);
+    await page.getByTestId('language').selectOption('zh');
+    await page.getByRole('heading', { name: zh['leaderboard.headline'], exact: true }).waitFor();
+    expect(requests.filter(chinese)).toHaveLength(1);
+    await context.close();
+  });
+});
 
 describe('pages in Chinese', () => {
   let context: BrowserContext;

@@ -35,7 +35,11 @@ export function BatchCard({ batch, at, token }: Props) {
             when: date(batch.createdAt, WHEN),
             kernel: <code title={batch.kernel}>{batch.kernel.slice(0, 12)}</code>,
           })}
-          {batch.done && <span class="batch-complete">{t('dashboard.batch.complete')}</span>}
+          {batch.state === 'cancelled' ? (
+            <span class="batch-cancelled">{t('dashboard.batch.cancelled')}</span>
+          ) : (
+            batch.done && <span class="batch-complete">{t('dashboard.batch.complete')}</span>
+          )}
         </p>
       </header>
       <BatchProgress counts={batch.counts} total={batch.total} />

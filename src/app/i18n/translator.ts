@@ -17,9 +17,8 @@ export interface Translator<K extends string> {
   date(value: Date | number, options?: Intl.DateTimeFormatOptions): string;
 }
 
-export function createTranslator<K extends string>(catalogues: Catalogues<K>, locale: Locale): Translator<K> {
+export function createTranslator<K extends string>(catalogue: Catalogue<K>, locale: Locale): Translator<K> {
   const tag = LOCALE_TAGS[locale];
-  const catalogue = catalogues[locale];
   const formats = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
   // Formatters are costly to build and pages format the same few shapes over and over.
   const formatter = <F>(kind: string, options: object | undefined, make: () => F): F => {

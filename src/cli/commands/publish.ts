@@ -1,16 +1,23 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { PublishRequest, ValidatorKind } from '../../protocol/api.js';
+import type { ValidatorKind } from '../../protocol/api.js';
+import type { Policy } from '../../sdk/types.js';
 import { action, CliError, parseNumber, parsePositiveInt } from '../cli-error.js';
+import { INPUT_FORMATS, openInputs, type InputFormat } from '../inputs/input-file.js';
 import { readJsonl } from '../jsonl.js';
-import { clientFor, printJson, withServerOptions, type ServerOptions } from '../options.js';
-import { progressBar } from '../progress.js';
+import { printJson, sdkFor, withServerOptions, type ServerOptions } from '../options.js';
+import { rateBar } from '../progress.js';
 import { readKernelFile } from './kernel.js';
+
+/** Units per request: big chunks keep a million-unit publish fast, well under the body limit. */
+const CHUNK_UNITS = 20_000;
 
 interface PublishOptions extends ServerOptions {
   project: string;
   kernel: string;
   inputs: string;
+  format?: string;
+  batchName?: string;
   quorum?: number;
   maxResults?: number;
   deadline?: number;
@@ -35,10 +42,23 @@ export function registerPublish(program: Command): void {
   withServerOptions(
     program
       .command('publish')
-      .description('publish a batch of work units, one per line of a JSONL file; prints the batch id')
+      .description(
+        'publish a batch of work units (JSONL lines, CSV rows or the files of a directory), streamed in chunks; prints the batch id',
+      )
       .requiredOption('--project <id>', 'project id')
       .requiredOption('--kernel <hash|file.wasm>', 'kernel hash (from `kernel add`) or a .wasm file to upload')
-      .requiredOption('--inputs <file.jsonl>', 'one JSON value per line; each becomes one unit')
+      .requiredOption(
+        '--inputs <path>',
+        'a JSONL file (one JSON value per unit), a CSV file (a header row, one unit per row) or a directory (one unit per file)',
+      )
+      .option(
+        '--format <jsonl|csv|dir>',
+        'how to read --inputs (default: dir for a directory, csv for *.csv, else jsonl)',
+      )
+      .option(
+        '--batch-name <name>',
+        'name the batch; re-running the same publish with the same name resumes it, adding nothing twice',
+      )
       .option('--quorum <n>', 'agreeing results needed (default 2)', parsePositiveInt('--quorum'))
       .option(
         '--max-results <n>',
@@ -64,34 +84,46 @@ export function registerPublish(program: Command): void {
       if (options.replication !== undefined && !['adaptive', 'full'].includes(options.replication)) {
         throw new CliError(`--replication must be "adaptive" or "full", got "${options.replication}"`);
       }
-      const client = clientFor(options);
+      if (options.format !== undefined && !INPUT_FORMATS.includes(options.format as InputFormat)) {
+        throw new CliError(`--format must be one of ${INPUT_FORMATS.join(', ')}, got "${options.format}"`);
+      }
+      const client = sdkFor(options);
       const quiz = options.quiz
         ? (await readJsonl(options.quiz)).map((line, i) => quizLine(options.quiz!, line, i))
         : [];
-      const bar = progressBar('reading inputs', 1, 'lines');
-      const inputs = await readJsonl(options.inputs, (done, total) => bar.update(done, total)).finally(() =>
-        bar.stop(),
-      );
+      // Every unit is checked before anything is sent: a bad line leaves nothing on the server.
+      const inputs = await openInputs(options.inputs, options.format as InputFormat | undefined);
       let kernel = options.kernel;
       if (!HASH.test(kernel)) {
         if (!existsSync(kernel))
           throw new CliError(`--kernel must be a 64-hex-digit hash or a .wasm file; "${kernel}" is neither`);
-        kernel = (await client.addKernel(await readKernelFile(kernel))).hash;
+        kernel = (await client.kernels.add(await readKernelFile(kernel))).hash;
       }
-      const body: PublishRequest = { kernel, inputs };
-      if (options.quorum !== undefined) body.quorum = options.quorum;
-      if (options.maxResults !== undefined) body.maxResults = options.maxResults;
-      if (options.deadline !== undefined) body.deadlineSeconds = options.deadline;
-      if (options.credit !== undefined) body.credit = options.credit;
-      if (options.validator !== undefined) body.validator = options.validator as ValidatorKind;
-      if (options.tolerance !== undefined) body.tolerance = options.tolerance;
-      if (options.maxRunSeconds !== undefined) body.maxRunSeconds = options.maxRunSeconds;
-      if (options.replication !== undefined) body.replication = options.replication as 'adaptive' | 'full';
-      if (quiz.length > 0) body.quiz = quiz;
-      if (process.stderr.isTTY) process.stderr.write(`uploading ${inputs.length} units…\n`);
-      const published = await client.publish(options.project, body);
-      if (options.json) printJson({ batch: published.batch, units: published.units });
-      else process.stdout.write(`${published.batch}\n`);
+      const policy: Policy = {};
+      if (options.quorum !== undefined) policy.quorum = options.quorum;
+      if (options.maxResults !== undefined) policy.maxResults = options.maxResults;
+      if (options.deadline !== undefined) policy.deadlineSeconds = options.deadline;
+      if (options.credit !== undefined) policy.credit = options.credit;
+      if (options.validator !== undefined) policy.validator = options.validator as ValidatorKind;
+      if (options.tolerance !== undefined) policy.tolerance = options.tolerance;
+      if (options.maxRunSeconds !== undefined) policy.maxRunSeconds = options.maxRunSeconds;
+      if (options.replication !== undefined) policy.replication = options.replication as 'adaptive' | 'full';
+      const bar = rateBar('publishing', inputs.count);
+      const batch = await client
+        .publish({
+          project: options.project,
+          kernel,
+          inputs: inputs.values(),
+          ...policy,
+          ...(options.batchName !== undefined ? { name: options.batchName } : {}),
+          ...(quiz.length > 0 ? { quiz } : {}),
+          chunkUnits: CHUNK_UNITS,
+          onProgress: (units) => bar.update(units),
+        })
+        .finally(() => bar.stop());
+      const units = batch.units ?? inputs.count;
+      if (options.json) printJson({ batch: batch.id, units });
+      else process.stdout.write(`${batch.id}\n`);
     }),
   );
 }

@@ -8,7 +8,14 @@ function describe(status: BatchStatus): string {
   const { unsent, inFlight, validating, done, error } = status.counts;
   return (
     `batch ${status.batch} (${status.project}): ${done}/${status.total} done, ${error} error, ` +
-    `${validating} validating, ${inFlight} in flight, ${unsent} unsent${status.done ? ' — complete' : ''}`
+    `${validating} validating, ${inFlight} in flight, ${unsent} unsent` +
+    (status.state === 'cancelled'
+      ? `, ${status.cancelled} cancelled — cancelled`
+      : status.done
+        ? ' — complete'
+        : status.state === 'open'
+          ? ' — still uploading'
+          : '')
   );
 }
 
@@ -34,8 +41,8 @@ export function registerStatus(program: Command): void {
         bar.stop();
       }
       if (options.json) {
-        const { batch, counts, done, total, errors } = status;
-        printJson({ batch, counts, done, total, errors });
+        const { batch, name, state, counts, cancelled, done, total, errors } = status;
+        printJson({ batch, name, state, counts, cancelled, done, total, errors });
       } else {
         process.stdout.write(describe(status) + '\n');
         for (const error of status.errors) process.stdout.write(`  unit ${error.index}: ${error.reason}\n`);

@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { publishSchema, type PublishRequest, type PublishResponse, type ResultLine } from '../../protocol/api.js';
+import {
+  publishSchema,
+  type BatchState,
+  type InputEncoding,
+  type PublishRequest,
+  type PublishResponse,
+  type ResultLine,
+} from '../../protocol/api.js';
+import { resultsQuerySchema, type ResultsQuery } from '../../protocol/batch-lifecycle.js';
 import { MAX_INPUT_BYTES } from '../../protocol/abi.js';
 import {
   base64ToBytes,
@@ -15,9 +23,10 @@ import {
 import { ApiError } from '../api-error.js';
 import { requirePublisher } from '../auth.js';
 import type { ServerContext } from '../context.js';
-import type { BatchPolicy, BatchRow, QuizInput, Store, UnitInput } from '../store/store.js';
+import type { BatchPolicy, BatchRow, QuizInput, Store, StoredResult, UnitInput } from '../store/store.js';
+import type { AppendOutcome } from '../store/batches.js';
 
-const PUBLISH_BODY_LIMIT = 64 * 1024 * 1024;
+export const PUBLISH_BODY_LIMIT = 64 * 1024 * 1024;
 const RESULTS_PAGE = 1000;
 
 export const DEFAULT_POLICY: BatchPolicy = {
@@ -65,9 +74,14 @@ function quizInputs(body: PublishRequest): QuizInput[] {
   });
 }
 
-function unitInputs(body: PublishRequest, label = 'input'): UnitInput[] {
+/** The units of a publish or append body; `base` is the input index of `inputs[0]`, for messages. */
+export function unitInputs(
+  body: { inputs: unknown[]; encoding?: InputEncoding },
+  label = 'input',
+  base = 0,
+): UnitInput[] {
   return body.inputs.map((value, position) => {
-    const index = label === 'input' ? `input ${position}` : label;
+    const index = label === 'input' ? `input ${base + position}` : label;
     let bytes: Uint8Array;
     if (body.encoding === 'base64') {
       if (typeof value !== 'string' || !isBase64(value)) {
@@ -87,12 +101,29 @@ function unitInputs(body: PublishRequest, label = 'input'): UnitInput[] {
   });
 }
 
-async function ownedBatch(store: Store, publisher: string, id: string): Promise<BatchRow> {
+export async function ownedBatch(store: Store, publisher: string, id: string): Promise<BatchRow> {
   const batch = await store.getBatch(id);
   if (!batch) throw new ApiError('SC_BATCH_UNKNOWN', id);
   const project = await store.getProject(batch.project);
   if (project?.owner !== publisher) throw new ApiError('SC_FORBIDDEN', `batch ${id} belongs to another publisher`);
   return batch;
+}
+
+/** The API error for an append the store refused. */
+export function appendRefusal(outcome: Exclude<AppendOutcome, { ok: true }>, batch: string, offset: number): ApiError {
+  switch (outcome.reason) {
+    case 'unknown':
+      return new ApiError('SC_BATCH_UNKNOWN', batch);
+    case 'closed':
+      return new ApiError('SC_BATCH_CLOSED', batch);
+    case 'cancelled':
+      return new ApiError('SC_BATCH_CANCELLED', batch);
+    case 'gap':
+      return new ApiError(
+        'SC_BATCH_OFFSET',
+        `offset ${offset} is past the ${outcome.total} units batch ${batch} holds`,
+      );
+  }
 }
 
 /** Renders bytes as JSON when they are JSON, else base64 marked as such. */
@@ -116,13 +147,27 @@ export function batchRoutes(app: FastifyInstance, { store, clock }: ServerContex
       const policy = policyOf(request.body);
       const inputs = unitInputs(request.body);
       const quizzes = quizInputs(request.body);
+      const { name, open = false } = request.body;
+      const state: BatchState = open ? 'open' : 'closed';
+      const existing = name === undefined ? undefined : await store.findBatchByName(project.id, name);
+      if (existing) return reply.status(200).send(await resume(store, existing, kernel.hash, policy, inputs, open));
       const id = 'b_' + randomBytes(8).toString('base64url');
-      await store.createBatch(
-        { id, project: project.id, kernel: kernel.hash, total: inputs.length, createdAt: clock(), ...policy },
-        inputs,
-        quizzes,
-      );
-      const body: PublishResponse = { batch: id, units: inputs.length };
+      const row: BatchRow = {
+        id,
+        project: project.id,
+        kernel: kernel.hash,
+        total: inputs.length,
+        createdAt: clock(),
+        ...policy,
+        name: name ?? null,
+        state,
+      };
+      if (!(await store.createBatch(row, inputs, quizzes))) {
+        // Another request created the batch of this name in the meantime: resume that one.
+        const raced = (await store.findBatchByName(project.id, name!))!;
+        return reply.status(200).send(await resume(store, raced, kernel.hash, policy, inputs, open));
+      }
+      const body: PublishResponse = { batch: id, units: inputs.length, state };
       return reply.status(201).send(body);
     },
   );
@@ -133,33 +178,79 @@ export function batchRoutes(app: FastifyInstance, { store, clock }: ServerContex
     return store.batchStatus(request.params.batch);
   });
 
-  app.get<{ Params: { batch: string } }>('/batches/:batch/results', async (request, reply) => {
-    const publisher = await requirePublisher(store, request);
-    const batch = await ownedBatch(store, publisher, request.params.batch);
-    async function* lines() {
-      for (let after = -1; ;) {
-        const page = await store.batchResults(batch.id, after, RESULTS_PAGE);
-        if (page.length === 0) return;
-        let chunk = '';
-        for (const result of page) {
-          const input =
-            result.inputEncoding === 'base64'
-              ? { value: bytesToBase64(result.input), base64: true }
-              : present(result.input);
-          const output = present(result.output);
-          const line: ResultLine = {
-            index: result.index,
-            input: input.value,
-            output: output.value,
-            ...(input.base64 ? { inputEncoding: 'base64' as const } : {}),
-            ...(output.base64 ? { outputEncoding: 'base64' as const } : {}),
-          };
-          chunk += JSON.stringify(line) + '\n';
-          after = result.index;
+  app.get<{ Params: { batch: string }; Querystring: ResultsQuery }>(
+    '/batches/:batch/results',
+    { schema: { querystring: resultsQuerySchema } },
+    async (request, reply) => {
+      const publisher = await requirePublisher(store, request);
+      const batch = await ownedBatch(store, publisher, request.params.batch);
+      const { order = 'input', settled } = request.query;
+      if (order === 'validated' && settled !== undefined)
+        throw new ApiError('SC_BAD_REQUEST', 'settled applies to order=input only');
+      let after = Number(request.query.after ?? (order === 'input' ? -1 : 0));
+      async function* lines() {
+        for (;;) {
+          const page: (StoredResult & { seq?: number })[] =
+            order === 'input'
+              ? await store.batchResults(batch.id, after, RESULTS_PAGE, settled === 'true')
+              : await store.batchResultsValidated(batch.id, after, RESULTS_PAGE);
+          if (page.length === 0) return;
+          let chunk = '';
+          for (const result of page) {
+            chunk += JSON.stringify(resultLine(result)) + '\n';
+            after = result.seq ?? result.index;
+          }
+          yield chunk;
+          if (page.length < RESULTS_PAGE) return;
         }
-        yield chunk;
       }
-    }
-    return reply.header('content-type', 'application/x-ndjson; charset=utf-8').send(Readable.from(lines()));
-  });
+      return reply.header('content-type', 'application/x-ndjson; charset=utf-8').send(Readable.from(lines()));
+    },
+  );
+}
+
+function resultLine(result: StoredResult & { seq?: number }): ResultLine {
+  const input =
+    result.inputEncoding === 'base64' ? { value: bytesToBase64(result.input), base64: true } : present(result.input);
+  const output = present(result.output);
+  return {
+    index: result.index,
+    ...(result.seq !== undefined ? { seq: result.seq } : {}),
+    input: input.value,
+    output: output.value,
+    ...(input.base64 ? { inputEncoding: 'base64' as const } : {}),
+    ...(output.base64 ? { outputEncoding: 'base64' as const } : {}),
+  };
+}
+
+/** The policy fields a resumed publish must repeat exactly. */
+const POLICY_FIELDS = [
+  'quorum',
+  'maxResults',
+  'deadlineSeconds',
+  'credit',
+  'validator',
+  'tolerance',
+  'maxRunSeconds',
+  'replication',
+] as const satisfies readonly (keyof BatchPolicy)[];
+
+/** A publish under a name the project has: adds the inputs the batch lacks, as an append at 0. */
+async function resume(
+  store: Store,
+  batch: BatchRow,
+  kernel: string,
+  policy: BatchPolicy,
+  inputs: UnitInput[],
+  open: boolean,
+): Promise<PublishResponse> {
+  const named = `batch "${batch.name}" (${batch.id})`;
+  if (batch.kernel !== kernel) throw new ApiError('SC_BATCH_CONFLICT', `${named} runs kernel ${batch.kernel}`);
+  const differs = POLICY_FIELDS.find((field) => batch[field] !== policy[field]);
+  if (differs) throw new ApiError('SC_BATCH_CONFLICT', `${named} has ${differs} ${batch[differs]}`);
+  if (batch.state === 'cancelled') throw new ApiError('SC_BATCH_CANCELLED', named);
+  const outcome = await store.appendUnits(batch.id, 0, inputs);
+  if (!outcome.ok) throw appendRefusal(outcome, batch.id, 0);
+  const state = !open ? await store.closeBatch(batch.id) : batch.state;
+  return { batch: batch.id, units: outcome.total, state: state ?? 'closed' };
 }

@@ -94,12 +94,17 @@ export async function leaseUnits(
     (
       await allIn<BatchColumns & { id: string }>(
         tx,
-        `SELECT b.id, ${BATCH_COLUMNS} FROM batches b JOIN kernels k ON k.hash = b.kernel WHERE b.id IN ($IN)`,
+        `SELECT b.id, ${BATCH_COLUMNS} FROM batches b JOIN kernels k ON k.hash = b.kernel
+         WHERE b.id IN ($IN) AND b.state != 'cancelled'`,
         [...new Set(needy.map((u) => u.batch))],
       )
     ).map(({ id, ...batch }) => [id, batch]),
   );
-  const regular: Candidate[] = needy.map((unit) => ({ ...unit, ...batches.get(unit.batch)! }));
+  // A cancelled batch's units are `cancelled`, not open; one re-opened since (its validator lost
+  // trust) still never goes out.
+  const regular: Candidate[] = needy
+    .filter((unit) => batches.has(unit.batch))
+    .map((unit) => ({ ...unit, ...batches.get(unit.batch)! }));
 
   const leases: Lease[] = [];
   const rows: SqlParam[][] = [];

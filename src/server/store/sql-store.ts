@@ -2,6 +2,7 @@
 // with its own SqlBackend. Each method is one transaction or one read; the stages it calls
 // (scheduler, validation, expiry, ledger, views) meet only in the database.
 import type {
+  BatchState,
   BatchStatus,
   Lease,
   ProjectInfo,
@@ -16,11 +17,24 @@ import { WorkGenerators, type GeneratorSpec, type GeneratorStatus, type WorkGene
 import { headsAfter, LedgerAppender, ledgerEntries, ledgerReceipts, readNodes } from './ledger-log.js';
 import type { NodeRef } from '../merkle.js';
 import type { TreeHead } from '../tree-head.js';
+import {
+  appendUnits,
+  batchDone,
+  cancelBatch,
+  cancelledUnits,
+  closeBatch,
+  findBatchByName,
+  getBatch,
+  insertBatch,
+  resultsBySeq,
+  resultsByIndex,
+  type AppendOutcome,
+} from './batches.js';
 import { ledgerProofs, type ReceiptProofs } from './ledger-proofs.js';
 import { ownResults } from './own-results.js';
 import { leaseUnits } from './scheduler.js';
 import { decodeDescription, encodeDescription } from './project-description.js';
-import { insertRows, storableText, updateRows, type SqlBackend, type SqlParam } from './sql.js';
+import { storableText, updateRows, type SqlBackend } from './sql.js';
 import type {
   BatchRow,
   BatchStats,
@@ -44,8 +58,6 @@ import { audit, batchStats, latestOutputSeq, leaderboard, listBatches, unitCount
 export interface SqlStoreOptions {
   random?: () => number;
 }
-
-const UNIT_COLUMNS = ['batch', 'project', 'idx', 'input', 'input_encoding', 'want', 'max_results', 'state', 'expected'];
 
 export class SqlStore implements Store {
   protected readonly random: () => number;
@@ -169,104 +181,61 @@ export class SqlStore implements Store {
     return row && { hash: row.hash, abi: row.abi, bytes: new Uint8Array(row.bytes) };
   }
 
-  async createBatch(batch: BatchRow, inputs: UnitInput[], quizzes: QuizInput[] = []): Promise<void> {
-    // Quizzes are interleaved at random so their row ids do not give them away.
-    const quizAt = new Map<number, QuizInput[]>();
-    for (const quiz of quizzes) {
-      const at = Math.floor(this.random() * (inputs.length + 1));
-      quizAt.set(at, [...(quizAt.get(at) ?? []), quiz]);
-    }
-    const rows: SqlParam[][] = [];
-    let quizIndex = 0;
-    const addQuizzes = (at: number) => {
-      for (const quiz of quizAt.get(at) ?? []) {
-        rows.push([
-          batch.id,
-          batch.project,
-          -++quizIndex,
-          Buffer.from(quiz.bytes),
-          quiz.encoding,
-          0,
-          0,
-          'quiz',
-          Buffer.from(quiz.expected),
-        ]);
-      }
-    };
-    inputs.forEach((input, idx) => {
-      addQuizzes(idx);
-      rows.push([
-        batch.id,
-        batch.project,
-        idx,
-        Buffer.from(input.bytes),
-        input.encoding,
-        batch.quorum,
-        batch.maxResults,
-        'open',
-        null,
-      ]);
-    });
-    addQuizzes(inputs.length);
-    await this.sql.transaction(async (tx) => {
-      await tx.run(
-        `INSERT INTO batches (id, project, kernel, total, quorum, max_results, deadline_seconds, credit,
-           validator, tolerance, max_run_seconds, replication, quizzes, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          batch.id,
-          batch.project,
-          batch.kernel,
-          batch.total,
-          batch.quorum,
-          batch.maxResults,
-          batch.deadlineSeconds,
-          batch.credit,
-          batch.validator,
-          batch.tolerance,
-          batch.maxRunSeconds,
-          batch.replication,
-          quizzes.length,
-          batch.createdAt,
-        ],
-      );
-      await insertRows(tx, 'units', UNIT_COLUMNS, rows);
-    });
+  async createBatch(batch: BatchRow, inputs: UnitInput[], quizzes: QuizInput[] = []): Promise<boolean> {
+    return this.sql.transaction((tx) => insertBatch(tx, batch, inputs, quizzes, this.random));
   }
 
   async getBatch(id: string): Promise<BatchRow | undefined> {
-    return this.sql.get<BatchRow>(
-      `SELECT id, project, kernel, total, quorum, max_results AS "maxResults", deadline_seconds AS "deadlineSeconds",
-         credit, validator, tolerance, max_run_seconds AS "maxRunSeconds", replication, created_at AS "createdAt"
-       FROM batches WHERE id = ?`,
-      [id],
-    );
+    return getBatch(this.sql, id);
+  }
+
+  async findBatchByName(project: string, name: string): Promise<BatchRow | undefined> {
+    return findBatchByName(this.sql, project, name);
+  }
+
+  async appendUnits(batch: string, offset: number, inputs: UnitInput[]): Promise<AppendOutcome> {
+    return this.sql.transaction((tx) => appendUnits(tx, batch, offset, inputs));
+  }
+
+  async closeBatch(batch: string): Promise<BatchState | undefined> {
+    return this.sql.transaction((tx) => closeBatch(tx, batch));
+  }
+
+  async cancelBatch(batch: string): Promise<{ voided: number } | undefined> {
+    return this.sql.transaction((tx) => cancelBatch(tx, batch));
   }
 
   async batchStatus(id: string): Promise<BatchStatus | undefined> {
     const batch = await this.getBatch(id);
     if (!batch) return undefined;
     const counts = await unitCounts(this.sql, 'WHERE batch = ?', [id]);
+    const state = batch.state ?? 'closed';
     return {
       batch: id,
+      name: batch.name ?? null,
       project: batch.project,
       kernel: batch.kernel,
+      state,
       total: batch.total,
       counts,
-      done: counts.done + counts.error === batch.total,
+      cancelled: state === 'cancelled' ? await cancelledUnits(this.sql, id) : 0,
+      done: batchDone(state, counts, batch.total),
       createdAt: batch.createdAt,
       errors: await this.batchErrors(id, 20),
     };
   }
 
-  async batchResults(id: string, afterIndex: number, limit: number): Promise<StoredResult[]> {
-    const rows = await this.sql.all<{ index: number; input: Buffer; inputEncoding: 'json' | 'base64'; output: Buffer }>(
-      `SELECT u.idx AS "index", u.input, u.input_encoding AS "inputEncoding", l.output
-       FROM units u JOIN leases l ON l.id = u.canonical
-       WHERE u.batch = ? AND u.state = 'done' AND u.idx > ? ORDER BY u.idx LIMIT ?`,
-      [id, afterIndex, limit],
-    );
-    return rows.map((r) => ({ ...r, input: new Uint8Array(r.input), output: new Uint8Array(r.output) }));
+  async batchResults(id: string, afterIndex: number, limit: number, settled = false): Promise<StoredResult[]> {
+    return resultsByIndex(this.sql, id, afterIndex, limit, settled);
+  }
+
+  async batchResultsValidated(
+    id: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<(StoredResult & { seq: number })[]> {
+    const batch = await this.getBatch(id);
+    return batch ? resultsBySeq(this.sql, batch, afterSeq, limit) : [];
   }
 
   async batchErrors(id: string, limit: number): Promise<UnitError[]> {

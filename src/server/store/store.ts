@@ -5,6 +5,7 @@
 import type { NodeRef } from '../merkle.js';
 import type { TreeHead } from '../tree-head.js';
 import type {
+  BatchState,
   BatchStatus,
   DescriptionTranslations,
   InputEncoding,
@@ -18,6 +19,7 @@ import type {
   VolunteerInfo,
 } from '../../protocol/api.js';
 import type { LedgerEntry } from '../ledger.js';
+import type { AppendOutcome } from './batches.js';
 import type { GeneratorSpec, GeneratorStatus, WorkGenerator } from './generator.js';
 import type { ReceiptProofs } from './ledger-proofs.js';
 import type { QuorumDecider } from '../validator.js';
@@ -57,6 +59,10 @@ export interface BatchRow extends BatchPolicy {
   kernel: string;
   total: number;
   createdAt: number;
+  /** Unique within the project when set: publishing again under it resumes the batch. */
+  name?: string | null;
+  /** `closed` when omitted at creation: the batch holds every unit it will have. */
+  state?: BatchState;
 }
 
 export interface UnitInput {
@@ -161,11 +167,24 @@ export interface Store {
   putKernel(kernel: KernelRow, now: number): Promise<void>;
   getKernel(hash: string): Promise<KernelRow | undefined>;
 
-  createBatch(batch: BatchRow, inputs: UnitInput[], quizzes?: QuizInput[]): Promise<void>;
+  /** Creates the batch with its first units; false, writing nothing, when its name is taken in the project. */
+  createBatch(batch: BatchRow, inputs: UnitInput[], quizzes?: QuizInput[]): Promise<boolean>;
   getBatch(id: string): Promise<BatchRow | undefined>;
+  findBatchByName(project: string, name: string): Promise<BatchRow | undefined>;
+  /** Adds the inputs an open batch lacks; `offset` is the input index of `inputs[0]` (see batches.ts). */
+  appendUnits(batch: string, offset: number, inputs: UnitInput[]): Promise<AppendOutcome>;
+  /** Closes an open batch; resolves to its state after (undefined: no such batch). */
+  closeBatch(batch: string): Promise<BatchState | undefined>;
+  /** Cancels a batch: unfinished units never go out, leases in flight are voided; validated results stay. */
+  cancelBatch(batch: string): Promise<{ voided: number } | undefined>;
   batchStatus(id: string): Promise<BatchStatus | undefined>;
-  /** Validated results in input order, from `afterIndex` (exclusive), at most `limit`. */
-  batchResults(id: string, afterIndex: number, limit: number): Promise<StoredResult[]>;
+  /**
+   * Validated results in input order, from `afterIndex` (exclusive), at most `limit`; with
+   * `settled`, only those before the first unit still being computed.
+   */
+  batchResults(id: string, afterIndex: number, limit: number, settled?: boolean): Promise<StoredResult[]>;
+  /** Validated results in validation order, from `afterSeq` (exclusive), at most `limit`. */
+  batchResultsValidated(id: string, afterSeq: number, limit: number): Promise<(StoredResult & { seq: number })[]>;
   /** Units given up as `error`, with the reason, in input order. */
   batchErrors(id: string, limit: number): Promise<UnitError[]>;
 

@@ -1,6 +1,7 @@
 // Read-only views for the project dashboard, the leaderboard, the live demo picture and the
 // store's own audit, in SQL that every backend runs.
 import type { BatchStatus, UnitCounts } from '../../protocol/api.js';
+import { batchDone, cancelledUnits } from './batches.js';
 import type { SqlRunner } from './sql.js';
 import type { BatchStats, LeaderboardView, StoreAudit, ValidatedOutput } from './store.js';
 
@@ -21,15 +22,16 @@ export async function unitCounts(db: SqlRunner, where = '', params: string[] = [
 }
 
 export async function listBatches(db: SqlRunner, project: string, limit?: number): Promise<BatchStatus[]> {
-  const batches = await db.all<Omit<BatchStatus, 'counts' | 'done' | 'errors'>>(
-    `SELECT id AS batch, project, kernel, total, created_at AS "createdAt" FROM batches
+  const batches = await db.all<Omit<BatchStatus, 'counts' | 'done' | 'errors' | 'cancelled'>>(
+    `SELECT id AS batch, name, project, kernel, state, total, created_at AS "createdAt" FROM batches
      WHERE project = ? ORDER BY created_at DESC, id ${limit === undefined ? '' : 'LIMIT ?'}`,
     limit === undefined ? [project] : [project, limit],
   );
   return Promise.all(
     batches.map(async (b) => {
       const counts = await unitCounts(db, 'WHERE batch = ?', [b.batch]);
-      return { ...b, counts, done: counts.done + counts.error === b.total, errors: [] };
+      const cancelled = b.state === 'cancelled' ? await cancelledUnits(db, b.batch) : 0;
+      return { ...b, counts, cancelled, done: batchDone(b.state, counts, b.total), errors: [] };
     }),
   );
 }

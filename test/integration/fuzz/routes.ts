@@ -8,6 +8,7 @@ import {
   resultStatusSchema,
   submitSchema,
 } from '../../../src/protocol/api.js';
+import { appendUnitsSchema, emptyBodySchema } from '../../../src/protocol/batch-lifecycle.js';
 
 export const API = '/api/v1';
 
@@ -126,6 +127,34 @@ export const ROUTES: RouteSpec[] = [
     auth: 'volunteer',
     body: 'json',
     schema: asSchema(resultStatusSchema),
+    extra: true,
+  },
+  // The batch lifecycle (issue 10).
+  {
+    method: 'POST',
+    label: 'POST /batches/:b/units',
+    path: /^\/batches\/[^/]+\/units$/,
+    auth: 'publisher',
+    body: 'json',
+    schema: asSchema(appendUnitsSchema),
+    extra: true,
+  },
+  {
+    method: 'POST',
+    label: 'POST /batches/:b/close',
+    path: /^\/batches\/[^/]+\/close$/,
+    auth: 'publisher',
+    body: 'json',
+    schema: asSchema(emptyBodySchema),
+    extra: true,
+  },
+  {
+    method: 'POST',
+    label: 'POST /batches/:b/cancel',
+    path: /^\/batches\/[^/]+\/cancel$/,
+    auth: 'publisher',
+    body: 'json',
+    schema: asSchema(emptyBodySchema),
     extra: true,
   },
 ];

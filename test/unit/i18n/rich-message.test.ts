@@ -16,12 +16,12 @@ const catalogues: Catalogues<'a.who' | 'a.total'> = {
 describe('richMessage', () => {
   it('puts an element where each language puts it', () => {
     const name = h('strong', null, 'Ada');
-    expect(richMessage(createTranslator(catalogues, 'en'), 'a.who', { name })).toEqual([
+    expect(richMessage(createTranslator(catalogues.en, 'en'), 'a.who', { name })).toEqual([
       'You are ',
       name,
       ' on this server.',
     ]);
-    expect(richMessage(createTranslator(catalogues, 'zh'), 'a.who', { name })).toEqual([
+    expect(richMessage(createTranslator(catalogues.zh, 'zh'), 'a.who', { name })).toEqual([
       '你在本服务器上的化名是 ',
       name,
       '。',
@@ -31,9 +31,9 @@ describe('richMessage', () => {
   it('keeps elements in the order of the text, and formats the other arguments', () => {
     const total = h('strong', null, '15');
     const count = h('span', null, '6');
-    const en = richMessage(createTranslator(catalogues, 'en'), 'a.total', { total, count, n: 6 });
+    const en = richMessage(createTranslator(catalogues.en, 'en'), 'a.total', { total, count, n: 6 });
     expect(en).toEqual([total, ' credit in ', count, ' signed receipts']);
-    const zh = richMessage(createTranslator(catalogues, 'zh'), 'a.total', { total, count, n: 6 });
+    const zh = richMessage(createTranslator(catalogues.zh, 'zh'), 'a.total', { total, count, n: 6 });
     expect(zh).toEqual([count, ' 张签名收据，共 ', total, ' 积分']);
   });
 });

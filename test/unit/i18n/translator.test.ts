@@ -10,8 +10,8 @@ const at = Date.UTC(2026, 11, 7, 12, 0);
 
 describe('createTranslator', () => {
   it('speaks its locale', () => {
-    const en = createTranslator(catalogues, 'en');
-    const zh = createTranslator(catalogues, 'zh');
+    const en = createTranslator(catalogues.en, 'en');
+    const zh = createTranslator(catalogues.zh, 'zh');
     expect([en.locale, en.tag, zh.locale, zh.tag]).toEqual(['en', 'en', 'zh', 'zh-CN']);
     expect(en.t('a.count', { n: 1 })).toBe('1 unit');
     expect(en.t('a.count', { n: 1200 })).toBe('1,200 units');
@@ -19,8 +19,8 @@ describe('createTranslator', () => {
   });
 
   it('formats numbers and dates the locale’s way', () => {
-    const en = createTranslator(catalogues, 'en');
-    const zh = createTranslator(catalogues, 'zh');
+    const en = createTranslator(catalogues.en, 'en');
+    const zh = createTranslator(catalogues.zh, 'zh');
     expect(en.number(0.25, { style: 'percent' })).toBe('25%');
     expect(zh.number(0.25, { style: 'percent' })).toBe('25%');
     const day = { dateStyle: 'long', timeZone: 'UTC' } as const;

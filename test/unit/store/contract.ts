@@ -9,6 +9,7 @@ import { DEFAULT_POLICY } from '../../../src/server/routes/batches.js';
 import type { SqlStore } from '../../../src/server/store/sql-store.js';
 import type { BatchPolicy } from '../../../src/server/store/store.js';
 import { decideUnit } from '../../../src/server/validator.js';
+import { runBatchContract } from './batch-contract.js';
 import { generatorContract } from './generator-contract.js';
 
 export interface ContractStore {
@@ -309,5 +310,7 @@ export function runStoreContract(name: string, open: (random?: () => number) => 
             ],
       );
     });
+
+    runBatchContract(() => store);
   });
 }

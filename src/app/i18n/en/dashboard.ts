@@ -39,6 +39,7 @@ export const dashboard = {
   'dashboard.batch.heading': 'Batch {id}',
   'dashboard.batch.meta': '{units} units · published {when} · kernel {kernel}',
   'dashboard.batch.complete': ' · complete',
+  'dashboard.batch.cancelled': ' · cancelled',
   'dashboard.batch.volunteers': 'Active volunteers',
   'dashboard.batch.leases': 'Leases issued',
   'dashboard.batch.invalid': 'Invalid results',

@@ -37,6 +37,7 @@ export const dashboard: Record<keyof typeof en, string> = {
   'dashboard.batch.heading': '批次 {id}',
   'dashboard.batch.meta': '{units} 个单元 · 发布于 {when} · 内核 {kernel}',
   'dashboard.batch.complete': ' · 已全部完成',
+  'dashboard.batch.cancelled': ' · 已取消',
   'dashboard.batch.volunteers': '活跃志愿者',
   'dashboard.batch.leases': '已发出的租约',
   'dashboard.batch.invalid': '无效结果',

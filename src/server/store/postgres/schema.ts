@@ -161,9 +161,38 @@ CREATE TABLE IF NOT EXISTS ledger_heads (
 `,
   },
   {
-    version: 6,
+    version: 7,
+    name: 'hot-path indexes: a needy-units index the planner can use, no lease indexes nothing reads',
+    sql: `
+-- The first units_needy had \`results + in_flight < max_results\` in its WHERE; SQLite cannot
+-- prove an arithmetic term from a query's, so it never used the index and every lease request
+-- scanned every unit, done ones included. The scheduler keeps that term as a filter.
+DROP INDEX IF EXISTS units_needy;
+CREATE INDEX IF NOT EXISTS units_needy ON units (id) WHERE state = 'open' AND in_flight < want;
+-- Every lease insert and state change paid for two indexes no query needs: a unit's leases are
+-- found through UNIQUE (unit, volunteer), and nothing looks leases up by issue time.
+DROP INDEX IF EXISTS leases_unit;
+DROP INDEX IF EXISTS leases_issued;
+`,
+  },
+  {
+    version: 8,
+    name: 'batch lifecycle: a name to resume by, and open | closed | cancelled',
+    sql: `
+-- A batch is built by one publish or by chunks appended while it is open; existing batches were
+-- published whole, so they are closed. A name (unique in its project) lets a publish resume.
+ALTER TABLE batches ADD COLUMN name TEXT;
+ALTER TABLE batches ADD COLUMN state TEXT NOT NULL DEFAULT 'closed'; -- open | closed | cancelled
+CREATE UNIQUE INDEX IF NOT EXISTS batches_name ON batches (project, name) WHERE name IS NOT NULL;
+-- Values only, no new column: units.state gains 'cancelled', leases.state gains 'voided'.
+`,
+  },
+  {
+    version: 9,
     name: 'work generators: per project, a plug-in that keeps units unsent, and its state',
     sql: `
+-- Numbered 9, not the 6 first planned: main reached 7 and 8 first, and a store already at 7 or 8
+-- would never have applied a 6.
 -- One row per project with a work generator (see src/server/store/generator.ts). Its batches are
 -- named from \`steps\` (g_<project>_<step>), so a step can never be written twice; state and steps
 -- change in the same transaction as the units the step made.
@@ -177,21 +206,6 @@ CREATE TABLE IF NOT EXISTS generators (
   steps INTEGER NOT NULL DEFAULT 0,     -- batches generated so far
   updated_at BIGINT NOT NULL
 );
-`,
-  },
-  {
-    version: 7,
-    name: 'hot-path indexes: a needy-units index the planner can use, no lease indexes nothing reads',
-    sql: `
--- The first units_needy had \`results + in_flight < max_results\` in its WHERE; SQLite cannot
--- prove an arithmetic term from a query's, so it never used the index and every lease request
--- scanned every unit, done ones included. The scheduler keeps that term as a filter.
-DROP INDEX IF EXISTS units_needy;
-CREATE INDEX IF NOT EXISTS units_needy ON units (id) WHERE state = 'open' AND in_flight < want;
--- Every lease insert and state change paid for two indexes no query needs: a unit's leases are
--- found through UNIQUE (unit, volunteer), and nothing looks leases up by issue time.
-DROP INDEX IF EXISTS leases_unit;
-DROP INDEX IF EXISTS leases_issued;
 `,
   },
 ];
