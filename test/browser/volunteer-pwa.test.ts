@@ -56,9 +56,19 @@ async function capture(page: Page, name: string): Promise<void> {
     ['phone', PHONE],
   ] as const) {
     await page.setViewportSize(viewport);
+    // Two frames: resize observers (the charts) have answered the new width.
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
     await page.screenshot({ path: join(SCREENSHOTS, `volunteer-${name}-${size}.png`), fullPage: true });
-    // Nothing may stick out sideways on a phone.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+    // Nothing may stick out sideways on a phone; if something does, name the innermost culprits.
+    const overflow = await page.evaluate((width) => {
+      const wide = [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > width + 1);
+      const innermost = wide.filter((e) => !wide.some((o) => o !== e && e.contains(o)));
+      const names = innermost.slice(0, 5).map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}`);
+      return { scrollWidth: document.documentElement.scrollWidth, names };
+    }, viewport.width);
+    expect(overflow.scrollWidth, `${name} at ${size} size: ${overflow.names.join(', ')}`).toBeLessThanOrEqual(
+      viewport.width,
+    );
     expect(await axeViolations(page), `${name} at ${size} size`).toEqual([]);
   }
   await page.setViewportSize(DESKTOP);
