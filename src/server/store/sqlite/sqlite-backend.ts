@@ -27,8 +27,8 @@ export class SqliteBackend implements SqlBackend {
     this.raw.pragma('synchronous = NORMAL');
     this.raw.pragma('busy_timeout = 5000');
     this.raw.pragma('foreign_keys = ON');
-    // A page cache that holds the hot parts of a large store (64 MiB; SQLite's default is 2 MiB).
-    this.raw.pragma('cache_size = -65536');
+    // A page cache that holds the hot parts of a large store (32 MiB; SQLite's default is 2 MiB).
+    this.raw.pragma('cache_size = -32768');
     try {
       this.migrate(file);
     } catch (err) {
