@@ -94,7 +94,7 @@ export function VolunteerPage({ origin, onForgotten }: { origin: string; onForgo
           {started && (
             <LivePanel snapshot={snapshot} projects={projects} chosen={settings.projects} own={session.own} />
           )}
-          {started && <SciencePictures projects={projects} chosen={settings.projects} />}
+          {started && <SciencePictures projects={projects} chosen={settings.projects} own={session.own} />}
         </div>
         <div class="column">
           {started && (

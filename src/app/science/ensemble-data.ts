@@ -69,3 +69,38 @@ export function dayReaching(series: EnsembleSeries, level: number): number | und
   const i = series.median.findIndex((d) => d >= level);
   return i < 0 ? undefined : series.days[i];
 }
+
+/** The same member of the same ensemble: the outputs route and the page's own results both give it. */
+export const sameMember = (a: EnsembleMember & { dtMicro: number }, b: EnsembleMember & { dtMicro: number }) =>
+  a.member === b.member && a.every === b.every && a.dtMicro === b.dtMicro;
+
+/** One of this browser's own members, with what the server has said of it so far. */
+export type OwnMember = EnsembleMember & { dtMicro: number; status: 'waiting' | 'confirmed' };
+
+export interface OwnLines {
+  /** Days since the start, one per summary: the validated series' when there is one. */
+  days: number[];
+  /** Own members still waiting for a second opinion, oldest first. */
+  waiting: number[][];
+  /** Own members the server confirmed that the public outputs do not hold yet: drawn as validated. */
+  confirmed: number[][];
+}
+
+/**
+ * This browser's own members beside the validated ones: waiting ones apart, confirmed ones only
+ * while the public outputs lack them (so no member is drawn twice), rejected ones never.
+ */
+export function ownLines(validated: (EnsembleMember & { dtMicro: number })[], own: OwnMember[]): OwnLines | null {
+  const first = validated[0] ?? own[0];
+  if (!first) return null;
+  const fits = (m: OwnMember) =>
+    m.every === first.every && m.dtMicro === first.dtMicro && m.distance.length === first.distance.length;
+  const step = (first.every * first.dtMicro) / 1e6;
+  const days = Array.from({ length: first.distance.length }, (_, s) => s * step * DAYS_PER_TIME_UNIT);
+  const unpublished = own.filter((m) => fits(m) && !validated.some((v) => sameMember(v, m)));
+  return {
+    days,
+    waiting: unpublished.filter((m) => m.status === 'waiting').map((m) => m.distance),
+    confirmed: unpublished.filter((m) => m.status === 'confirmed').map((m) => m.distance),
+  };
+}

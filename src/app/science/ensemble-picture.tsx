@@ -1,15 +1,28 @@
 // The Lorenz-96 demo's picture: each validated ensemble member's distance from the control run
 // over model days (log scale), with the spread envelope and median, growing as members validate.
+// On the volunteer page this browser's own members are drawn the moment they finish, dashed
+// until the server confirms them; the envelope and the count stay the server's validated ones.
 // Drawn by uPlot, loaded only when this picture is shown (science-pictures.tsx).
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useI18n } from '../i18n/app-i18n.js';
-import { dayReaching, ensembleSeries, toMember, type EnsembleSeries } from './ensemble-data.js';
+import type { OwnResultsSource } from '../own-results.js';
+import {
+  dayReaching,
+  ensembleSeries,
+  ownLines,
+  toMember,
+  type EnsembleSeries,
+  type OwnLines,
+} from './ensemble-data.js';
+import { useOwnMembers } from './use-own-members.js';
 import { usePublicOutputs } from './use-public-outputs.js';
 
 /** Member lines drawn (the most recent); the envelope covers every validated member. */
 const SHOWN = 120;
+/** Own members waiting for a second opinion drawn at once (the most recent). */
+const OWN_SHOWN = 24;
 const HEIGHT = 260;
 
 function colour(name: string, fallback: string): string {
@@ -21,18 +34,25 @@ function rgba(hex: string, alpha: number): string {
   return m ? `rgba(${parseInt(m[1]!, 16)}, ${parseInt(m[2]!, 16)}, ${parseInt(m[3]!, 16)}, ${alpha})` : hex;
 }
 
-/** uPlot's columns: x, SHOWN member slots (null until filled), then low, high and median, drawn last so they lie on top. Log axis: no zeros. */
-function columns(series: EnsembleSeries | null): uPlot.AlignedData {
-  const days = series?.days ?? [0];
+/**
+ * uPlot's columns: x, SHOWN validated member slots (own confirmed ones the public outputs lack
+ * yet among them), OWN_SHOWN waiting slots (null until filled), then low, high and median, drawn
+ * last so they lie on top. Log axis: no zeros.
+ */
+function columns(series: EnsembleSeries | null, own: OwnLines | null): uPlot.AlignedData {
+  const days = series?.days ?? own?.days ?? [0];
   const positive = (values: number[]) => values.map((v) => (v > 0 ? v : null));
   const empty = days.map(() => null);
-  const members = Array.from({ length: SHOWN }, (_, i) => {
-    const m = series?.members[i];
-    return m ? positive(m) : empty;
-  });
+  const validated = [...(series?.members ?? []), ...(own?.confirmed ?? [])].slice(-SHOWN);
+  const slots = (lines: number[][], length: number) =>
+    Array.from({ length }, (_, i) => {
+      const m = lines[i];
+      return m ? positive(m) : empty;
+    });
   return [
     days,
-    ...members,
+    ...slots(validated, SHOWN),
+    ...slots((own?.waiting ?? []).slice(-OWN_SHOWN), OWN_SHOWN),
     series ? positive(series.low) : empty,
     series ? positive(series.high) : empty,
     series ? positive(series.median) : empty,
@@ -70,6 +90,7 @@ function options(width: number, words: ChartWords): uPlot.Options {
   const muted = colour('--muted', '#4f5c56');
   const line = colour('--line', '#dde3dd');
   const warm = '#c2541b';
+  const waiting = colour('--own-waiting', '#6a4c93');
   const axis = { stroke: muted, grid: { stroke: line, width: 1 }, ticks: { stroke: line, width: 1 } };
   return {
     width,
@@ -90,10 +111,16 @@ function options(width: number, words: ChartWords): uPlot.Options {
         values: (_u, splits) => splits.map((v) => powerOfTen(v as number | null)),
       },
     ],
-    bands: [{ series: [SHOWN + 2, SHOWN + 1], fill: rgba(accent, 0.14) }],
+    bands: [{ series: [SHOWN + OWN_SHOWN + 2, SHOWN + OWN_SHOWN + 1], fill: rgba(accent, 0.14) }],
     series: [
       {},
       ...Array.from({ length: SHOWN }, () => ({ stroke: rgba(accent, 0.22), width: 1, points: { show: false } })),
+      ...Array.from({ length: OWN_SHOWN }, () => ({
+        stroke: rgba(waiting, 0.8),
+        width: 1.5,
+        dash: [6, 4],
+        points: { show: false },
+      })),
       { label: words.lowest, stroke: rgba(accent, 0.55), width: 1, points: { show: false } },
       { label: words.highest, stroke: rgba(accent, 0.55), width: 1, points: { show: false } },
       { label: words.median, stroke: warm, width: 2.5, points: { show: false } },
@@ -101,12 +128,21 @@ function options(width: number, words: ChartWords): uPlot.Options {
   };
 }
 
-export function EnsemblePicture({ project, title }: { project: string; title: string }) {
+interface EnsemblePictureProps {
+  project: string;
+  title: string;
+  /** This browser's own results (the volunteer page): drawn at once, dashed until confirmed. */
+  own?: OwnResultsSource;
+}
+
+export function EnsemblePicture({ project, title, own }: EnsemblePictureProps) {
   const { items, loaded, absent, offline } = usePublicOutputs(project, toMember);
+  const mine = useOwnMembers(project, own);
   const series = useMemo(() => ensembleSeries(items, SHOWN), [items]);
+  const lines = useMemo(() => ownLines(items, mine), [items, mine]);
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | undefined>(undefined);
-  const data = useMemo(() => columns(series), [series]);
+  const data = useMemo(() => columns(series, lines), [series, lines]);
   const latest = useRef(data);
   latest.current = data;
   const visible = loaded && !absent;
@@ -155,15 +191,45 @@ export function EnsemblePicture({ project, title }: { project: string; title: st
       : lost !== undefined
         ? t('science.ensemble.summaryLost', { ...grows, day: Math.round(lost) })
         : t('science.ensemble.summary', grows);
+  const waiting = lines?.waiting.length ?? 0;
+  const waitingText = waiting > 0 ? t('science.ensemble.waiting', { count: count(waiting) }) : '';
+  const label = t('science.ensemble.chart', { title, summary });
   return (
-    <figure class="picture science-picture" data-testid="ensemble-picture">
-      <div class="science-chart" ref={box} role="img" aria-label={t('science.ensemble.chart', { title, summary })} />
+    <figure
+      class="picture science-picture"
+      data-testid="ensemble-picture"
+      data-validated={members}
+      data-waiting={waiting}
+      data-own-confirmed={mine.filter((m) => m.status === 'confirmed').length}
+    >
+      <div
+        class="science-chart"
+        ref={box}
+        role="img"
+        aria-label={waitingText ? t('science.ensemble.chartWaiting', { label, waiting: waitingText }) : label}
+      />
       <figcaption class="picture-caption">
         <span class="picture-title">{title}</span>
         <span class="picture-progress" data-testid="ensemble-progress">
           {members === 0 ? t('science.ensemble.noMembers') : t('science.ensemble.members', { members: count(members) })}
           {offline && t('science.reconnecting')}
         </span>
+        {waitingText && (
+          <span class="picture-waiting" data-testid="ensemble-waiting">
+            {waitingText}
+          </span>
+        )}
+        {own && (
+          <span class="picture-legend" data-testid="ensemble-legend">
+            <span class="legend-item">
+              <span class="legend-line legend-line-validated" aria-hidden="true" />{' '}
+              {t('science.ensemble.legend.validated')}
+            </span>
+            <span class="legend-item">
+              <span class="legend-line legend-line-waiting" aria-hidden="true" /> {t('science.ensemble.legend.waiting')}
+            </span>
+          </span>
+        )}
         <span class="picture-note">
           {t('science.ensemble.note')}
           {lost !== undefined && t('science.ensemble.noteLost', { day: Math.round(lost) })}

@@ -1,9 +1,11 @@
 // Pictures of the science demos (Lorenz-96 ensemble, genome alignment), by project id. Each is
 // loaded only when shown, so the volunteer page stays small for everyone else (uPlot comes with
-// the ensemble picture only).
+// the ensemble picture only). On the volunteer page the ensemble also draws this browser's own
+// members at once (`own`); the dashboard has none.
 import { lazy, Suspense } from 'preact/compat';
 import type { ProjectInfo } from '../../protocol/api.js';
 import { useI18n } from '../i18n/app-i18n.js';
+import type { OwnResultsSource } from '../own-results.js';
 import './science.css';
 
 const EnsemblePicture = lazy(() => import('./ensemble-picture.js').then((m) => m.EnsemblePicture));
@@ -15,12 +17,22 @@ export function hasSciencePicture(project: string): project is keyof typeof PICT
   return Object.hasOwn(PICTURES, project);
 }
 
-export function SciencePicture({ project, title }: { project: string; title: string }) {
+interface SciencePictureProps {
+  project: string;
+  title: string;
+  /** This browser's own results (the volunteer page only). */
+  own?: OwnResultsSource | undefined;
+}
+
+export function SciencePicture({ project, title, own }: SciencePictureProps) {
   if (!hasSciencePicture(project)) return null;
-  const Picture = PICTURES[project];
   return (
     <Suspense fallback={null}>
-      <Picture project={project} title={title} />
+      {project === 'lorenz96' ? (
+        <EnsemblePicture project={project} title={title} own={own} />
+      ) : (
+        <AlignmentPicture project={project} title={title} />
+      )}
     </Suspense>
   );
 }
@@ -29,10 +41,12 @@ interface SciencePicturesProps {
   projects: ProjectInfo[] | undefined;
   /** Chosen project ids; undefined means all. */
   chosen: string[] | undefined;
+  /** This browser's own results, drawn at once and marked until confirmed. */
+  own?: OwnResultsSource;
 }
 
 /** The volunteer page's card of science pictures, for the chosen projects that have one. */
-export function SciencePictures({ projects, chosen }: SciencePicturesProps) {
+export function SciencePictures({ projects, chosen, own }: SciencePicturesProps) {
   const shown = (projects ?? []).filter(
     (p) => p.picture && hasSciencePicture(p.id) && (chosen === undefined || chosen.includes(p.id)),
   );
@@ -43,7 +57,7 @@ export function SciencePictures({ projects, chosen }: SciencePicturesProps) {
       <h2 id="science-title">{t('science.title')}</h2>
       {shown.map((p) => (
         <div key={p.id} class="science-project" data-project={p.id}>
-          <SciencePicture project={p.id} title={p.name} />
+          <SciencePicture project={p.id} title={p.name} own={own} />
         </div>
       ))}
     </section>
