@@ -211,7 +211,7 @@ export function EnsemblePicture({ project, title, own }: EnsemblePictureProps) {
       <figcaption class="picture-caption">
         <span class="picture-title">{title}</span>
         <span class="picture-progress" data-testid="ensemble-progress">
-          {members === 0 ? t('science.ensemble.noMembers') : t('science.ensemble.members', { members: count(members) })}
+          {members === 0 ? t('science.ensemble.noMembers') : t('science.ensemble.members', { members })}
           {offline && t('science.reconnecting')}
         </span>
         {waitingText && (

@@ -25,7 +25,7 @@ export const science = {
     '{members} ensemble members validated; median distance from the control grows from {start} to {end}, half of that by day {day}',
   'science.ensemble.chart': '{title}: {summary}',
   'science.ensemble.noMembers': 'No members validated yet',
-  'science.ensemble.members': '{members} members validated',
+  'science.ensemble.members': '{members, plural, one {# member validated} other {# members validated}}',
   'science.ensemble.waiting': '{count} of yours waiting for a second opinion',
   'science.ensemble.chartWaiting': '{label}; {waiting}, drawn dashed',
   'science.ensemble.legend.validated': 'validated member',

@@ -24,7 +24,7 @@ export const science: Record<keyof typeof en, string> = {
     '已验证 {members} 个集合成员；与控制运行的距离中位数从 {start} 增长到 {end}，第 {day} 天时已达其一半',
   'science.ensemble.chart': '{title}：{summary}',
   'science.ensemble.noMembers': '还没有通过验证的成员',
-  'science.ensemble.members': '已验证 {members} 个成员',
+  'science.ensemble.members': '已验证 {members, number} 个成员',
   'science.ensemble.waiting': '你的 {count} 个成员正在等待第二位志愿者核对',
   'science.ensemble.chartWaiting': '{label}；{waiting}，以虚线绘出',
   'science.ensemble.legend.validated': '已验证的成员',
