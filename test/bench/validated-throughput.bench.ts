@@ -116,8 +116,9 @@ it('validated units per second at quorum 2 (SQLite, batched requests), this buil
     }
 
     // Where this build's server spends its time, on the first shape (profiling slows it down).
-    const profileDir = join(dir, 'profile');
-    mkdirSync(profileDir);
+    // BENCH_PROFILE_DIR keeps the .cpuprofile files (open them in Chrome's DevTools).
+    const profileDir = process.env.BENCH_PROFILE_DIR ?? join(dir, 'profile');
+    mkdirSync(profileDir, { recursive: true });
     const statements = join(dir, 'statements.json');
     process.env.SC_SQL_PROFILE = statements;
     try {
