@@ -11,7 +11,7 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
     try {
       await fn(...args);
     } catch (err) {
-      // The SDK's errors carry the API's code, shown as the ApiClient shows it.
+      // The SDK's errors carry the API's code: shown after the message, as `message [SC_CODE]`.
       const code =
         err instanceof Error && err.name === 'SparecyclesError' ? (err as { code?: string }).code : undefined;
       const text = err instanceof Error ? err.message : String(err);

@@ -1,7 +1,7 @@
 // Options shared by every command that talks to a server.
 import type { Command } from 'commander';
 import { Client } from '../sdk/client.js';
-import { ApiClient, DEFAULT_SERVER, normaliseServer, TOKEN_ENV } from './api-client.js';
+import { DEFAULT_SERVER, normaliseServer, TOKEN_ENV } from './api-client.js';
 import { CliError } from './cli-error.js';
 
 export interface ServerOptions {
@@ -15,10 +15,6 @@ export function withServerOptions(command: Command): Command {
     .option('--server <url>', 'task server URL', process.env.SPARECYCLES_SERVER ?? DEFAULT_SERVER)
     .option('--token <token>', `publisher token (default: $${TOKEN_ENV})`)
     .option('--json', 'print exactly one JSON object on stdout');
-}
-
-export function clientFor(options: ServerOptions): ApiClient {
-  return new ApiClient(options.server, options.token ?? process.env[TOKEN_ENV]);
 }
 
 export function printJson(value: unknown): void {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'vitest';
-import { startServerProcess } from '../helpers/server-process.js';
+import { startServerProcess, stopServerProcess } from '../helpers/server-process.js';
 import { cli, cliJson } from '../helpers/cli.js';
 import { BASELINE_REF, buildBaseline } from './baseline-build.js';
 import { report, round } from './report.js';
@@ -41,11 +41,7 @@ async function measure(root: string, dataDir: string, dir: string, units: number
     const results = runs.reduce((sum, r) => sum + (JSON.parse(r.stdout) as { completed: number }).completed, 0);
     return { seconds, results };
   } finally {
-    await new Promise<void>((done) => {
-      if (child.exitCode !== null) return done();
-      child.once('exit', () => done());
-      child.kill('SIGTERM');
-    });
+    await stopServerProcess(child);
   }
 }
 

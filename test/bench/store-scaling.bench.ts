@@ -14,7 +14,7 @@ import { it } from 'vitest';
 import pg from 'pg';
 import { createTestDatabase, postgresMissing } from '../helpers/backends.js';
 import { cliJson } from '../helpers/cli.js';
-import { startServerProcess } from '../helpers/server-process.js';
+import { startServerProcess, stopServerProcess } from '../helpers/server-process.js';
 import { honest, SimVolunteer } from '../helpers/sim-volunteer.js';
 import { CLK_TCK, treeTicks } from './browser/proc-cpu.js';
 import { report, round } from './report.js';
@@ -127,16 +127,7 @@ async function run(setup: Setup, testUrl: string): Promise<Run> {
       loadCpu: (load.user + load.system) / 1e6,
     };
   } finally {
-    await Promise.all(
-      servers.map(
-        (s) =>
-          new Promise<void>((resolve) => {
-            if (s.child.exitCode !== null) return resolve();
-            s.child.once('exit', () => resolve());
-            s.child.kill('SIGTERM');
-          }),
-      ),
-    );
+    await Promise.all(servers.map((s) => stopServerProcess(s.child)));
     await database?.drop();
     if (!setup.nodeArgs) rmSync(dir, { recursive: true, force: true });
   }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { it } from 'vitest';
 import type { StatementTime } from '../../src/server/store/sqlite/statement-profile.js';
 import { cliJson } from '../helpers/cli.js';
-import { startServerProcess } from '../helpers/server-process.js';
+import { startServerProcess, stopServerProcess } from '../helpers/server-process.js';
 import { honest, SimVolunteer } from '../helpers/sim-volunteer.js';
 import { CLK_TCK, treeTicks } from './browser/proc-cpu.js';
 import { BASELINE_REF, buildBaseline } from './baseline-build.js';
@@ -72,11 +72,7 @@ async function measure(
     if (status.counts.done !== UNITS) throw new Error(`only ${status.counts.done} of ${UNITS} validated`);
     return { seconds, serverCpuSeconds: (ticksAfter - ticksBefore) / CLK_TCK };
   } finally {
-    await new Promise<void>((done) => {
-      if (child.exitCode !== null) return done();
-      child.once('exit', () => done());
-      child.kill('SIGTERM');
-    });
+    await stopServerProcess(child);
   }
 }
 

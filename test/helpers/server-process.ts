@@ -31,3 +31,12 @@ export function startServerProcess(
     child.on('exit', (code) => reject(new Error(`server exited (${code}): ${stderr}`)));
   });
 }
+
+/** Stops a server started above (SIGTERM: it shuts down cleanly) and waits until it has exited. */
+export function stopServerProcess(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}

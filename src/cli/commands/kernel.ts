@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { action, CliError } from '../cli-error.js';
 import { kernelReport } from '../kernel-report.js';
-import { clientFor, printJson, withServerOptions, type ServerOptions } from '../options.js';
+import { printJson, sdkFor, withServerOptions, type ServerOptions } from '../options.js';
 
 export async function readKernelFile(file: string): Promise<Uint8Array> {
   try {
@@ -26,7 +26,7 @@ export function registerKernel(program: Command): void {
   ).action(
     action(async (file: string, options: ServerOptions) => {
       const bytes = await readKernelFile(file);
-      const added = await clientFor(options).addKernel(bytes);
+      const added = await sdkFor(options).kernels.add(bytes);
       if (options.json) printJson({ hash: added.hash, abi: added.abi, size: added.size });
       else if (process.stdout.isTTY) process.stdout.write(kernelReport(bytes, added).join('\n') + '\n');
       else process.stdout.write(`${added.hash}\n`);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { action } from '../cli-error.js';
-import { clientFor, printJson, withServerOptions, type ServerOptions } from '../options.js';
+import { printJson, sdkFor, withServerOptions, type ServerOptions } from '../options.js';
 
 export function registerProject(program: Command): void {
   const project = program.command('project').description('projects');
@@ -14,7 +14,7 @@ export function registerProject(program: Command): void {
   ).action(
     action(async (name: string, options: ServerOptions & { description?: string; descriptionZh?: string }) => {
       const translations = options.descriptionZh ? { zh: options.descriptionZh } : undefined;
-      const created = await clientFor(options).createProject(name, options.description, translations);
+      const created = await sdkFor(options).projects.create(name, options.description || undefined, translations);
       if (options.json) printJson({ id: created.id });
       else process.stdout.write(`${created.id}\n`);
     }),

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { BatchStatus } from '../../protocol/api.js';
 import { action } from '../cli-error.js';
-import { clientFor, printJson, withServerOptions, type ServerOptions } from '../options.js';
+import { printJson, sdkFor, withServerOptions, type ServerOptions } from '../options.js';
 import { progressBar } from '../progress.js';
 
 function describe(status: BatchStatus): string {
@@ -28,14 +28,14 @@ export function registerStatus(program: Command): void {
       .option('--watch', 'follow with a progress bar until the batch is complete'),
   ).action(
     action(async (options: ServerOptions & { batch: string; watch?: boolean }) => {
-      const client = clientFor(options);
-      let status = await client.status(options.batch);
+      const batch = sdkFor(options).batch(options.batch);
+      let status = await batch.status();
       if (options.watch && !status.done) {
         const bar = progressBar(`batch ${status.batch}`, status.total);
         while (!status.done) {
           bar.update(status.counts.done + status.counts.error);
           await new Promise((resolve) => setTimeout(resolve, 1000));
-          status = await client.status(options.batch);
+          status = await batch.status();
         }
         bar.update(status.total);
         bar.stop();

@@ -67,8 +67,20 @@ export function lockKey(name: string): number {
   return (h >>> 1) | 0x40000000;
 }
 
-/** Rows per INSERT … VALUES statement: well under both databases' parameter limits. */
-const INSERT_CHUNK_PARAMS = 8000;
+/** Parameters per multi-row statement: well under both databases' limits. */
+const CHUNK_PARAMS = 8000;
+/** Ids per `IN (…)` list. */
+const IN_CHUNK = 500;
+
+/** `items` in slices of at most `size`. */
+function* slices<T>(items: readonly T[], size: number): Generator<readonly T[]> {
+  for (let start = 0; start < items.length; start += size) yield items.slice(start, start + size);
+}
+
+/** Rows per multi-row statement of `columns` columns. */
+const rowsPerStatement = (columns: number) => Math.max(1, Math.floor(CHUNK_PARAMS / columns));
+
+const inList = (sql: string, chunk: readonly SqlParam[]) => sql.replace('$IN', chunk.map(() => '?').join(','));
 
 /** Inserts rows with multi-row VALUES statements, a bounded number of statements per call. */
 export async function insertRows(
@@ -78,19 +90,14 @@ export async function insertRows(
   rows: readonly (readonly SqlParam[])[],
   suffix = '',
 ): Promise<number> {
-  const perStatement = Math.max(1, Math.floor(INSERT_CHUNK_PARAMS / columns.length));
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   let changed = 0;
-  for (let start = 0; start < rows.length; start += perStatement) {
-    const chunk = rows.slice(start, start + perStatement);
+  for (const chunk of slices(rows, rowsPerStatement(columns.length))) {
     const sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')} ${suffix}`;
     changed += await db.run(sql, chunk.flat());
   }
   return changed;
 }
-
-/** Ids per `IN (…)` list: well under both databases' parameter limits. */
-const IN_CHUNK = 500;
 
 /** Runs `query` over `ids` in IN-list chunks, `(?,…)` substituted for `$IN`; rows concatenated. */
 export async function allIn<T>(
@@ -100,10 +107,7 @@ export async function allIn<T>(
   before: readonly SqlParam[] = [],
 ): Promise<T[]> {
   const rows: T[] = [];
-  for (let start = 0; start < ids.length; start += IN_CHUNK) {
-    const chunk = ids.slice(start, start + IN_CHUNK);
-    rows.push(...(await db.all<T>(sql.replace('$IN', chunk.map(() => '?').join(',')), [...before, ...chunk])));
-  }
+  for (const chunk of slices(ids, IN_CHUNK)) rows.push(...(await db.all<T>(inList(sql, chunk), [...before, ...chunk])));
   return rows;
 }
 
@@ -115,10 +119,7 @@ export async function runIn(
   before: readonly SqlParam[] = [],
 ): Promise<number> {
   let changed = 0;
-  for (let start = 0; start < ids.length; start += IN_CHUNK) {
-    const chunk = ids.slice(start, start + IN_CHUNK);
-    changed += await db.run(sql.replace('$IN', chunk.map(() => '?').join(',')), [...before, ...chunk]);
-  }
+  for (const chunk of slices(ids, IN_CHUNK)) changed += await db.run(inList(sql, chunk), [...before, ...chunk]);
   return changed;
 }
 
@@ -137,11 +138,9 @@ export async function updateRows(
   set: string,
   params: readonly SqlParam[] = [],
 ): Promise<number> {
-  const perStatement = Math.max(1, Math.floor(INSERT_CHUNK_PARAMS / columns.length));
   const tuple = `(${columns.map((type) => tx.typed(type)).join(', ')})`;
   let changed = 0;
-  for (let start = 0; start < rows.length; start += perStatement) {
-    const chunk = rows.slice(start, start + perStatement);
+  for (const chunk of slices(rows, rowsPerStatement(columns.length))) {
     const sql = `UPDATE ${table} SET ${set} FROM (VALUES ${chunk.map(() => tuple).join(', ')}) AS v
       WHERE ${table}.${key} = v.column1`;
     changed += await tx.run(sql, [...params, ...chunk.flat()]);
