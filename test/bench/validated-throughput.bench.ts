@@ -27,6 +27,8 @@ const SHAPES = [
 interface Run {
   seconds: number;
   serverCpuSeconds: number;
+  /** CPU of this process (the simulated volunteers) over the run. */
+  volunteersCpuSeconds: number;
 }
 
 async function measure(
@@ -56,6 +58,7 @@ async function measure(
     const sims = Array.from({ length: volunteers }, () => new SimVolunteer(url, honest));
     await Promise.all(sims.map((s) => s.register()));
     const ticksBefore = treeTicks().get(child.pid!)?.ticks ?? 0;
+    const ownBefore = process.cpuUsage();
     const start = performance.now();
     await Promise.all(
       sims.map(async (sim) => {
@@ -68,9 +71,14 @@ async function measure(
     );
     const seconds = (performance.now() - start) / 1000;
     const ticksAfter = treeTicks().get(child.pid!)?.ticks ?? 0;
+    const own = process.cpuUsage(ownBefore);
     const status = (await call('GET', `/batches/${batch}`, undefined)) as unknown as { counts: { done: number } };
     if (status.counts.done !== UNITS) throw new Error(`only ${status.counts.done} of ${UNITS} validated`);
-    return { seconds, serverCpuSeconds: (ticksAfter - ticksBefore) / CLK_TCK };
+    return {
+      seconds,
+      serverCpuSeconds: (ticksAfter - ticksBefore) / CLK_TCK,
+      volunteersCpuSeconds: (own.user + own.system) / 1e6,
+    };
   } finally {
     await stopServerProcess(child);
   }
@@ -101,6 +109,7 @@ it('validated units per second at quorum 2 (SQLite, batched requests), this buil
           seconds: round(run.seconds, 2),
           'validated units/s': Math.round(UNITS / run.seconds),
           'server CPU µs/unit': Math.round(perUnit[build]!),
+          'volunteers CPU µs/unit': Math.round((run.volunteersCpuSeconds * 1e6) / UNITS),
         });
       }
       const [first, second] = Object.values(perUnit);

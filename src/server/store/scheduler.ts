@@ -120,7 +120,9 @@ export async function leaseUnits(
       trusted = untouched && row.replication === 'adaptive' && rollTrust(standing, row.quizzes > 0, random);
       // An untouched unit goes out alone to a trusted volunteer, else with its full quorum.
       const want = untouched ? (trusted ? 1 : row.quorum) : null;
-      bumps.set(want, [...(bumps.get(want) ?? []), row.id]);
+      const same = bumps.get(want);
+      if (same) same.push(row.id);
+      else bumps.set(want, [row.id]);
     }
     rows.push([lease, row.id, volunteer, now, deadline, trusted ? 1 : 0]);
     leases.push({
