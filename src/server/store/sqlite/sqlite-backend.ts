@@ -5,6 +5,7 @@
 import Database from 'better-sqlite3';
 import { pendingMigrations, SchemaError } from '../migrations.js';
 import type { SqlBackend, SqlParam, SqlTx } from '../sql.js';
+import { Checkpointer } from './checkpointer.js';
 import { SQLITE_BASELINE, SQLITE_MIGRATIONS } from './schema.js';
 import { cachedStatements, type Prepares } from './statement-cache.js';
 import { statementProfile } from './statement-profile.js';
@@ -20,6 +21,7 @@ export class SqliteBackend implements SqlBackend {
   private readonly named = new Map<string, Promise<unknown>>();
   private readonly tx: SqlTx;
   private readonly time: <T>(sql: string, run: () => T) => T;
+  private readonly checkpointer: Checkpointer;
 
   constructor(file: string) {
     this.raw = new Database(file);
@@ -35,6 +37,7 @@ export class SqliteBackend implements SqlBackend {
       this.raw.close();
       throw err;
     }
+    this.checkpointer = new Checkpointer(this.raw, file);
     this.db = cachedStatements(this.raw);
     const db = this.db;
     const profile = statementProfile();
@@ -100,6 +103,7 @@ export class SqliteBackend implements SqlBackend {
       try {
         const result = await fn(this.tx);
         this.time('COMMIT', () => this.db.prepare('COMMIT').run());
+        this.checkpointer.committed();
         return result;
       } catch (err) {
         if (this.raw.inTransaction) this.db.prepare('ROLLBACK').run();
@@ -123,6 +127,7 @@ export class SqliteBackend implements SqlBackend {
 
   async close(): Promise<void> {
     await this.tail;
+    await this.checkpointer.close();
     if (this.raw.open) this.raw.close();
   }
 }
