@@ -4,7 +4,7 @@
 //
 // Pure: no database, no HTTP. The store seals entries; `ledger verify` and volunteers check them.
 import {
-  createHash,
+  hash,
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
@@ -68,7 +68,7 @@ function malformed(fields: LedgerFields): string | undefined {
 function digest(fields: LedgerFields, prevHash: string): Buffer {
   const { seq, kind, volunteer, unit, lease, amount, at } = fields;
   const text = JSON.stringify([FORMAT_TAG, seq, kind, volunteer, unit, lease, amount, at, prevHash]);
-  return createHash('sha256').update(text, 'utf8').digest();
+  return hash('sha256', text, 'buffer');
 }
 
 export function entryHash(fields: LedgerFields, prevHash: string): string {

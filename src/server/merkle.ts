@@ -6,7 +6,7 @@
 // Pure: no database. A proof is built from perfect, aligned subtrees only (a node at `level`
 // covering leaves [idx·2^level, (idx+1)·2^level)), which is what the store keeps, so a proof
 // costs O(log n) node reads and no recomputation.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export type Hash = Buffer;
 
@@ -16,12 +16,24 @@ export interface NodeRef {
   idx: number;
 }
 
-export const EMPTY_ROOT: Hash = createHash('sha256').digest();
+export const EMPTY_ROOT: Hash = hash('sha256', Buffer.alloc(0), 'buffer');
 
-export const leafHash = (leaf: Uint8Array): Hash => createHash('sha256').update(Buffer.of(0)).update(leaf).digest();
+// One-shot hashing (crypto.hash, Node 20.12 and later) over one buffer: the ledger hashes two or
+// three times per entry, and a Hash object per call cost more than the hashing.
+export function leafHash(leaf: Uint8Array): Hash {
+  const data = Buffer.allocUnsafe(1 + leaf.length);
+  data[0] = 0;
+  data.set(leaf, 1);
+  return hash('sha256', data, 'buffer');
+}
 
-export const nodeHash = (left: Uint8Array, right: Uint8Array): Hash =>
-  createHash('sha256').update(Buffer.of(1)).update(left).update(right).digest();
+export function nodeHash(left: Uint8Array, right: Uint8Array): Hash {
+  const data = Buffer.allocUnsafe(1 + left.length + right.length);
+  data[0] = 1;
+  data.set(left, 1);
+  data.set(right, 1 + left.length);
+  return hash('sha256', data, 'buffer');
+}
 
 /** The largest power of two strictly below n (n > 1). */
 export function splitPoint(n: number): number {

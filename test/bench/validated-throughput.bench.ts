@@ -121,10 +121,11 @@ it('validated units per second at quorum 2 (SQLite, batched requests), this buil
     }
 
     // Where this build's server spends its time, on the first shape (profiling slows it down).
-    // BENCH_PROFILE_DIR keeps the .cpuprofile files (open them in Chrome's DevTools).
+    // BENCH_PROFILE_DIR keeps the .cpuprofile files (open them in Chrome's DevTools) and every
+    // statement's time (statements.json).
     const profileDir = process.env.BENCH_PROFILE_DIR ?? join(dir, 'profile');
     mkdirSync(profileDir, { recursive: true });
-    const statements = join(dir, 'statements.json');
+    const statements = join(profileDir, 'statements.json');
     process.env.SC_SQL_PROFILE = statements;
     try {
       await measure('.', join(dir, 'profiled'), SHAPES[0]!.volunteers, SHAPES[0]!.batchSize, [
