@@ -13,14 +13,22 @@ export interface OpenUnit {
   batch: string;
 }
 
-interface Returned extends Standing {
+/** A returned result that may count towards its unit's decision. */
+export interface ReturnedRow {
   unit: number;
   id: string;
   volunteer: string;
   output: Buffer | null;
   trusted: number;
+  /** The unit's results so far, kernel errors included. */
   total: number;
   project: string;
+}
+
+/** A result beside its volunteer's standing (kept apart: merging the two objects per result was slow). */
+interface Returned {
+  row: ReturnedRow;
+  standing: Standing;
 }
 
 /** A lease's verdict, in the order verdicts were reached (a volunteer's streak depends on it). */
@@ -49,10 +57,10 @@ export class UnitDecider {
     private readonly policies: PolicyCache,
   ) {}
 
-  /** Decides every unit given (each open, each once) and writes the outcomes. */
+  /** Decides every unit given (each open, each once) from what the database holds, and writes the outcomes. */
   async decideAll(units: readonly OpenUnit[], now: number): Promise<void> {
     if (units.length === 0) return;
-    const rows = await allIn<Omit<Returned, keyof Standing>>(
+    const rows = await allIn<ReturnedRow>(
       this.tx,
       `SELECT l.unit, l.id, l.volunteer, l.output, l.trusted, u.results AS total, u.project
        FROM leases l JOIN units u ON u.id = l.unit
@@ -60,6 +68,22 @@ export class UnitDecider {
        ORDER BY l.unit, l.returned_at, l.id`,
       units.map((u) => u.id),
     );
+    await this.decideRows(units, rows, now);
+  }
+
+  /**
+   * Decides units from their returned results as the caller already holds them (every result
+   * that counts, oldest first per unit) and writes the outcomes. A verdict on a lease in
+   * `unwritten` (results the caller records after this, in its own statement) changes its
+   * outcome there instead of costing a second write of the row.
+   */
+  async decideRows(
+    units: readonly OpenUnit[],
+    rows: readonly ReturnedRow[],
+    now: number,
+    unwritten?: Map<string, { outcome: string }>,
+  ): Promise<void> {
+    if (units.length === 0) return;
     // The few volunteers behind them, once each rather than a join per result.
     const standings = new Map(
       (
@@ -71,24 +95,27 @@ export class UnitDecider {
         )
       ).map(({ id, ...standing }) => [id, standing]),
     );
-    const returned: Returned[] = rows.map((r) => ({ ...r, ...standings.get(r.volunteer)! }));
     const byUnit = new Map<number, Returned[]>();
-    for (const r of returned) {
+    for (const r of rows) {
       const unit = Number(r.unit);
-      const list = byUnit.get(unit) ?? [];
-      list.push(r);
-      byUnit.set(unit, list);
+      const returned: Returned = { row: r, standing: standings.get(r.volunteer)! };
+      const list = byUnit.get(unit);
+      if (list) list.push(returned);
+      else byUnit.set(unit, [returned]);
     }
     const outcomes: Outcomes = { wants: [], errors: [], done: [], verdicts: [] };
     for (const unit of units) await this.decideOne(unit, byUnit.get(unit.id) ?? [], outcomes);
-    await this.write(outcomes, now);
+    await this.write(outcomes, now, unwritten);
   }
 
-  private async decideOne(unit: OpenUnit, returned: Returned[], out: Outcomes): Promise<void> {
-    if (returned.length === 0) return;
+  private async decideOne(unit: OpenUnit, results: readonly Returned[], out: Outcomes): Promise<void> {
+    if (results.length === 0) return;
     const batch = await this.policies.get(this.tx, unit.batch);
+    const returned = results.map((r) => r.row);
     const total = Number(returned[0]!.total);
-    const counting = returned.filter((r) => r.output === null || isProven(r, batch.quizzes > 0));
+    const counting = results
+      .filter((r) => r.row.output === null || isProven(r.standing, batch.quizzes > 0))
+      .map((r) => r.row);
     const alone = returned.length === 1 && total === 1 && returned[0]!.trusted === 1 && counting.length === 1;
     const decision = this.decide(
       { ...batch, quorum: alone ? 1 : batch.quorum, maxResults: Number.MAX_SAFE_INTEGER },
@@ -124,7 +151,7 @@ export class UnitDecider {
     out.wants.push([unit.id, Math.min(want, batch.maxResults - total)]);
   }
 
-  private async write(out: Outcomes, now: number): Promise<void> {
+  private async write(out: Outcomes, now: number, unwritten?: Map<string, { outcome: string }>): Promise<void> {
     const tx = this.tx;
     await updateRows(tx, 'units', 'id', ['integer', 'integer'], out.wants, 'want = v.column2');
     if (out.errors.length === 0 && out.done.length === 0 && out.verdicts.length === 0) return;
@@ -157,16 +184,15 @@ export class UnitDecider {
       );
     }
     const valid = out.verdicts.filter((v) => v.valid);
-    await runIn(
-      tx,
-      `UPDATE leases SET outcome = 'valid' WHERE id IN ($IN)`,
-      valid.map((v) => v.lease),
-    );
-    await runIn(
-      tx,
-      `UPDATE leases SET outcome = 'invalid' WHERE id IN ($IN)`,
-      out.verdicts.filter((v) => !v.valid).map((v) => v.lease),
-    );
+    const stored: Record<'valid' | 'invalid', string[]> = { valid: [], invalid: [] };
+    for (const v of out.verdicts) {
+      const outcome = v.valid ? 'valid' : 'invalid';
+      const pending = unwritten?.get(v.lease);
+      if (pending) pending.outcome = outcome;
+      else stored[outcome].push(v.lease);
+    }
+    await runIn(tx, `UPDATE leases SET outcome = 'valid' WHERE id IN ($IN)`, stored.valid);
+    await runIn(tx, `UPDATE leases SET outcome = 'invalid' WHERE id IN ($IN)`, stored.invalid);
     await updateRows(
       tx,
       'volunteers',

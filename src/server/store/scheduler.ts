@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Lease } from '../../protocol/api.js';
 import { isBlacklisted, quizzesFor, rollTrust, type Standing } from '../trust.js';
-import { allIn, insertRows, type SqlParam, type SqlTx } from './sql.js';
+import { allIn, insertRows, runIn, type SqlParam, type SqlTx } from './sql.js';
 
 interface Candidate {
   id: number;
@@ -102,24 +102,23 @@ export async function leaseUnits(
   );
   // A cancelled batch's units are `cancelled`, not open; one re-opened since (its validator lost
   // trust) still never goes out.
-  const regular: Candidate[] = needy
-    .filter((unit) => batches.has(unit.batch))
-    .map((unit) => ({ ...unit, ...batches.get(unit.batch)! }));
-
+  const regular = needy.filter((unit) => batches.has(unit.batch));
   const leases: Lease[] = [];
   const rows: SqlParam[][] = [];
   // Units whose `want` is set now, by the number of replicas wanted; the rest keep theirs.
   const bumps = new Map<number | null, number[]>();
   const ids = newLeaseIds(quizzes.length + regular.length);
-  const issue = (row: Candidate, quiz: boolean) => {
+  // The unit's columns and its batch's apart: merging them into one object per unit cost more
+  // than the rest of issuing it.
+  const issue = (row: Omit<Candidate, keyof BatchColumns>, batch: BatchColumns, quiz: boolean) => {
     const lease = ids[leases.length]!;
-    const deadline = now + row.deadlineSeconds * 1000;
+    const deadline = now + batch.deadlineSeconds * 1000;
     let trusted = false;
     if (!quiz) {
       const untouched = row.results === 0 && row.inFlight === 0;
-      trusted = untouched && row.replication === 'adaptive' && rollTrust(standing, row.quizzes > 0, random);
+      trusted = untouched && batch.replication === 'adaptive' && rollTrust(standing, batch.quizzes > 0, random);
       // An untouched unit goes out alone to a trusted volunteer, else with its full quorum.
-      const want = untouched ? (trusted ? 1 : row.quorum) : null;
+      const want = untouched ? (trusted ? 1 : batch.quorum) : null;
       const same = bumps.get(want);
       if (same) same.push(row.id);
       else bumps.set(want, [row.id]);
@@ -130,20 +129,19 @@ export async function leaseUnits(
       unit: String(row.id),
       project: row.project,
       batch: row.batch,
-      kernel: row.kernel,
-      abi: row.abi,
+      kernel: batch.kernel,
+      abi: batch.abi,
       input: row.input.toString('base64'),
       deadline,
-      maxRunSeconds: row.maxRunSeconds,
+      maxRunSeconds: batch.maxRunSeconds,
     });
   };
   // Quizzes first: an unproven volunteer's results count once its quiz is passed.
-  for (const row of quizzes) issue(row, true);
-  for (const row of regular) issue(row, false);
+  for (const row of quizzes) issue(row, row, true);
+  for (const row of regular) issue(row, batches.get(row.batch)!, false);
   for (const [want, ids] of bumps) {
-    const list = ids.map(() => '?').join(',');
-    if (want === null) await tx.run(`UPDATE units SET in_flight = in_flight + 1 WHERE id IN (${list})`, ids);
-    else await tx.run(`UPDATE units SET in_flight = in_flight + 1, want = ? WHERE id IN (${list})`, [want, ...ids]);
+    if (want === null) await runIn(tx, `UPDATE units SET in_flight = in_flight + 1 WHERE id IN ($IN)`, ids);
+    else await runIn(tx, `UPDATE units SET in_flight = in_flight + 1, want = ? WHERE id IN ($IN)`, ids, [want]);
   }
   await insertRows(tx, 'leases', ['id', 'unit', 'volunteer', 'issued_at', 'deadline', 'trusted'], rows);
   return leases;

@@ -80,7 +80,26 @@ function* slices<T>(items: readonly T[], size: number): Generator<readonly T[]> 
 /** Rows per multi-row statement of `columns` columns. */
 const rowsPerStatement = (columns: number) => Math.max(1, Math.floor(CHUNK_PARAMS / columns));
 
-const inList = (sql: string, chunk: readonly SqlParam[]) => sql.replace('$IN', chunk.map(() => '?').join(','));
+/**
+ * Statement texts by shape and row count, built once: a multi-row statement's text is tens of
+ * kilobytes, and building it per call (then hashing it to find its compiled statement) cost more
+ * than running it. The same string object each time also makes the statement cache's lookup cheap.
+ */
+const texts = new Map<string, string[]>();
+const MAX_SHAPES = 512;
+
+function repeated(shape: string, count: number, build: () => string): string {
+  let byCount = texts.get(shape);
+  if (!byCount) {
+    if (texts.size >= MAX_SHAPES) texts.clear();
+    byCount = [];
+    texts.set(shape, byCount);
+  }
+  return (byCount[count] ??= build());
+}
+
+const inList = (sql: string, chunk: readonly SqlParam[]) =>
+  repeated(sql, chunk.length, () => sql.replace('$IN', chunk.map(() => '?').join(',')));
 
 /** Inserts rows with multi-row VALUES statements, a bounded number of statements per call. */
 export async function insertRows(
@@ -90,10 +109,15 @@ export async function insertRows(
   rows: readonly (readonly SqlParam[])[],
   suffix = '',
 ): Promise<number> {
+  const head = `INSERT INTO ${table} (${columns.join(', ')}) VALUES `;
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   let changed = 0;
   for (const chunk of slices(rows, rowsPerStatement(columns.length))) {
-    const sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')} ${suffix}`;
+    const sql = repeated(
+      `${head}\0${suffix}`,
+      chunk.length,
+      () => `${head}${chunk.map(() => tuple).join(', ')} ${suffix}`,
+    );
     changed += await db.run(sql, chunk.flat());
   }
   return changed;
@@ -139,10 +163,15 @@ export async function updateRows(
   params: readonly SqlParam[] = [],
 ): Promise<number> {
   const tuple = `(${columns.map((type) => tx.typed(type)).join(', ')})`;
+  const shape = `UPDATE ${table} SET ${set}\0${tuple}\0${key}`;
   let changed = 0;
   for (const chunk of slices(rows, rowsPerStatement(columns.length))) {
-    const sql = `UPDATE ${table} SET ${set} FROM (VALUES ${chunk.map(() => tuple).join(', ')}) AS v
-      WHERE ${table}.${key} = v.column1`;
+    const sql = repeated(
+      shape,
+      chunk.length,
+      () => `UPDATE ${table} SET ${set} FROM (VALUES ${chunk.map(() => tuple).join(', ')}) AS v
+      WHERE ${table}.${key} = v.column1`,
+    );
     changed += await tx.run(sql, [...params, ...chunk.flat()]);
   }
   return changed;

@@ -5,7 +5,7 @@
 // are written under the ledger lock.
 import type { SubmitAck } from '../../protocol/api.js';
 import { compareFor, type QuorumDecider } from '../validator.js';
-import { UnitDecider, type OpenUnit } from './decisions.js';
+import { UnitDecider, type OpenUnit, type ReturnedRow } from './decisions.js';
 import type { LedgerAppender } from './ledger-log.js';
 import { allIn, storableText, updateRows, type SqlTx } from './sql.js';
 import type { SubmittedResult } from './store.js';
@@ -24,12 +24,27 @@ interface LeaseRecord {
   unit: number;
   batch: string;
   unitState: string;
+  /** The unit's results so far (kernel errors included), and its project. */
+  results: number;
+  project: string;
   volunteer: string;
   state: string;
   outcome: string | null;
   output: Buffer | null;
   error: string | null;
+  trusted: number;
+  returnedAt: number | null;
 }
+
+/** A result this request records: written once, with the outcome its unit's decision gave it. */
+interface LeaseWrite {
+  outcome: string;
+  output: Buffer | null;
+  error: string | null;
+}
+
+const LEASE_COLUMNS = `l.id, l.unit, l.volunteer, l.state, l.outcome, l.output, l.error, l.trusted,
+  l.returned_at AS "returnedAt", u.batch, u.state AS "unitState", u.results, u.project`;
 
 const sameBytes = (a: Uint8Array | null, b: Uint8Array | undefined) =>
   a !== null && b !== undefined && Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
@@ -67,25 +82,41 @@ export class Validation {
 
   /**
    * Records one request's results and decides the units they complete, in a bounded number of
-   * statements: one read of the leases (locked), one write of the results, one of the units'
-   * counters, then the decisions (see ./decisions.ts). Quiz answers, rare, go one by one first.
+   * statements: one read of the request's leases with every other lease of their units (locked),
+   * the decisions in memory (see ./decisions.ts), then one write of the results, each with its
+   * final outcome, and one of the units' counters. Quiz answers, rare, go one by one first.
    * Acks come back in the order of `submitted`.
    */
   async submitAll(volunteer: string, submitted: readonly SubmittedResult[], now: number): Promise<SubmitAck[]> {
     const tx = this.tx;
     const results = submitted.map((r) => (r.error === undefined ? r : { ...r, error: storableText(r.error) }));
-    // Row locks in unit order, so two transactions over overlapping units cannot deadlock.
+    // Row locks in one total order (unit, then lease), so two transactions over overlapping
+    // units cannot deadlock.
     const found = await allIn<LeaseRecord>(
       tx,
-      `SELECT l.id, l.unit, l.volunteer, l.state, l.outcome, l.output, l.error, u.batch, u.state AS "unitState"
-       FROM leases l JOIN units u ON u.id = l.unit WHERE l.id IN ($IN) ORDER BY l.unit ${tx.forUpdate}`,
+      `SELECT ${LEASE_COLUMNS} FROM leases l JOIN units u ON u.id = l.unit
+       WHERE l.unit IN (SELECT unit FROM leases WHERE id IN ($IN)) ORDER BY l.unit, l.id ${tx.forUpdate}`,
       [...new Set(results.map((r) => r.lease))],
     );
-    const leases = new Map(found.map((l) => [l.id, { ...l, unit: Number(l.unit) }]));
+    const leases = new Map<string, LeaseRecord>();
+    const byUnit = new Map<number, LeaseRecord[]>();
+    for (const lease of found) {
+      if (leases.has(lease.id)) continue;
+      // PostgreSQL's BIGINT may arrive as text; fixed in place rather than copied per row.
+      lease.unit = Number(lease.unit);
+      lease.results = Number(lease.results);
+      lease.trusted = Number(lease.trusted);
+      if (lease.returnedAt !== null) lease.returnedAt = Number(lease.returnedAt);
+      leases.set(lease.id, lease);
+      const siblings = byUnit.get(lease.unit);
+      if (siblings) siblings.push(lease);
+      else byUnit.set(lease.unit, [lease]);
+    }
     const acks: (SubmitAck | undefined)[] = [];
     const recorded = new Map<string, SubmittedResult>();
-    const writes: [string, string, Buffer | null, string | null][] = [];
+    const writes = new Map<string, LeaseWrite>();
     const counters: [number, number, number][] = [];
+    const added = new Map<number, number>();
     const open: OpenUnit[] = [];
     for (const [i, result] of results.entries()) {
       const reject = (code: string, message: string): SubmitAck => ({
@@ -126,22 +157,27 @@ export class Validation {
       }
       const wasActive = lease.state === 'active' ? 1 : 0;
       if (lease.unitState !== 'open') {
-        writes.push([lease.id, 'late', output, error]);
+        writes.set(lease.id, { outcome: 'late', output, error });
         if (wasActive) counters.push([lease.unit, 0, 1]);
         acks[i] = { lease: lease.id, outcome: 'late' };
         continue;
       }
-      writes.push([lease.id, error === null ? 'pending' : 'error', output, error]);
+      // Recorded in memory as the database will hold it, for this request's decisions.
+      Object.assign(lease, { state: 'returned', outcome: error === null ? 'pending' : 'error', output, error });
+      lease.returnedAt = now;
+      writes.set(lease.id, { outcome: lease.outcome!, output, error });
       counters.push([lease.unit, 1, wasActive]);
-      open.push({ id: lease.unit, batch: lease.batch });
+      if (!added.has(lease.unit)) open.push({ id: lease.unit, batch: lease.batch });
+      added.set(lease.unit, (added.get(lease.unit) ?? 0) + 1);
       acks[i] = { lease: lease.id, outcome: 'accepted' };
     }
+    await this.decider.decideRows(open, this.countingResults(open, byUnit, added), now, writes);
     await updateRows(
       tx,
       'leases',
       'id',
       ['text', 'text', 'blob', 'text'],
-      writes,
+      [...writes].map(([id, w]) => [id, w.outcome, w.output, w.error]),
       `state = 'returned', outcome = v.column2, output = v.column3, error = v.column4, returned_at = ?`,
       [now],
     );
@@ -153,8 +189,33 @@ export class Validation {
       counters,
       'results = results + v.column2, in_flight = in_flight - v.column3',
     );
-    await this.decider.decideAll(open, now);
     return acks as SubmitAck[];
+  }
+
+  /** The returned results of `open` units that may count, oldest first per unit, as decisions read them. */
+  private countingResults(
+    open: readonly OpenUnit[],
+    byUnit: ReadonlyMap<number, readonly LeaseRecord[]>,
+    added: ReadonlyMap<number, number>,
+  ): ReturnedRow[] {
+    const rows: ReturnedRow[] = [];
+    for (const { id: unit } of open) {
+      const counting = byUnit
+        .get(unit)!
+        .filter((l) => l.state === 'returned' && (l.outcome === 'pending' || l.outcome === 'error'))
+        .sort((a, b) => a.returnedAt! - b.returnedAt! || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      for (const l of counting)
+        rows.push({
+          unit,
+          id: l.id,
+          volunteer: l.volunteer,
+          output: l.output,
+          trusted: l.trusted,
+          total: l.results + (added.get(unit) ?? 0),
+          project: l.project,
+        });
+    }
+    return rows;
   }
 
   /** Decides one open unit again (after a volunteer's standing changed). */
