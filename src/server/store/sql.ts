@@ -17,6 +17,11 @@ export interface SqlRunner {
 export type SqlType = 'text' | 'integer' | 'real' | 'blob';
 
 export interface SqlTx extends SqlRunner {
+  /**
+   * Rows as arrays of column values in SELECT order: for reads of hundreds of rows on the hot
+   * path, where making an object per row cost as much as the query.
+   */
+  arrays<T extends unknown[]>(sql: string, params?: readonly SqlParam[]): Promise<T[]>;
   /** Locks the selected rows of `alias` until commit, skipping rows another transaction holds. */
   skipLocked(alias: string): string;
   /** Locks the selected rows until commit, waiting for another transaction holding them. */
@@ -132,6 +137,13 @@ export async function allIn<T>(
 ): Promise<T[]> {
   const rows: T[] = [];
   for (const chunk of slices(ids, IN_CHUNK)) rows.push(...(await db.all<T>(inList(sql, chunk), [...before, ...chunk])));
+  return rows;
+}
+
+/** allIn with rows as arrays (SqlTx.arrays). */
+export async function arraysIn<T extends unknown[]>(tx: SqlTx, sql: string, ids: readonly SqlParam[]): Promise<T[]> {
+  const rows: T[] = [];
+  for (const chunk of slices(ids, IN_CHUNK)) rows.push(...(await tx.arrays<T>(inList(sql, chunk), chunk)));
   return rows;
 }
 

@@ -7,7 +7,7 @@ import type { SubmitAck } from '../../protocol/api.js';
 import { compareFor, type QuorumDecider } from '../validator.js';
 import { UnitDecider, type OpenUnit, type ReturnedRow } from './decisions.js';
 import type { LedgerAppender } from './ledger-log.js';
-import { allIn, storableText, updateRows, type SqlTx } from './sql.js';
+import { arraysIn, storableText, updateRows, type SqlTx } from './sql.js';
 import type { SubmittedResult } from './store.js';
 
 export interface BatchPolicyRow {
@@ -42,6 +42,23 @@ interface LeaseWrite {
   output: Buffer | null;
   error: string | null;
 }
+
+/** LEASE_COLUMNS as a row of values, in order. */
+type LeaseColumns = [
+  id: string,
+  unit: number | string,
+  volunteer: string,
+  state: string,
+  outcome: string | null,
+  output: Buffer | null,
+  error: string | null,
+  trusted: number | string,
+  returnedAt: number | string | null,
+  batch: string,
+  unitState: string,
+  results: number | string,
+  project: string,
+];
 
 const LEASE_COLUMNS = `l.id, l.unit, l.volunteer, l.state, l.outcome, l.output, l.error, l.trusted,
   l.returned_at AS "returnedAt", u.batch, u.state AS "unitState", u.results, u.project`;
@@ -92,7 +109,7 @@ export class Validation {
     const results = submitted.map((r) => (r.error === undefined ? r : { ...r, error: storableText(r.error) }));
     // Row locks in one total order (unit, then lease), so two transactions over overlapping
     // units cannot deadlock.
-    const found = await allIn<LeaseRecord>(
+    const found = await arraysIn<LeaseColumns>(
       tx,
       `SELECT ${LEASE_COLUMNS} FROM leases l JOIN units u ON u.id = l.unit
        WHERE l.unit IN (SELECT unit FROM leases WHERE id IN ($IN)) ORDER BY l.unit, l.id ${tx.forUpdate}`,
@@ -100,13 +117,38 @@ export class Validation {
     );
     const leases = new Map<string, LeaseRecord>();
     const byUnit = new Map<number, LeaseRecord[]>();
-    for (const lease of found) {
-      if (leases.has(lease.id)) continue;
-      // PostgreSQL's BIGINT may arrive as text; fixed in place rather than copied per row.
-      lease.unit = Number(lease.unit);
-      lease.results = Number(lease.results);
-      lease.trusted = Number(lease.trusted);
-      if (lease.returnedAt !== null) lease.returnedAt = Number(lease.returnedAt);
+    for (const [
+      id,
+      unit,
+      owner,
+      state,
+      outcome,
+      output,
+      error,
+      trusted,
+      returnedAt,
+      batch,
+      unitState,
+      done,
+      project,
+    ] of found) {
+      if (leases.has(id)) continue;
+      // PostgreSQL's BIGINT may arrive as text.
+      const lease: LeaseRecord = {
+        id,
+        unit: Number(unit),
+        volunteer: owner,
+        state,
+        outcome,
+        output,
+        error,
+        trusted: Number(trusted),
+        returnedAt: returnedAt === null ? null : Number(returnedAt),
+        batch,
+        unitState,
+        results: Number(done),
+        project,
+      };
       leases.set(lease.id, lease);
       const siblings = byUnit.get(lease.unit);
       if (siblings) siblings.push(lease);

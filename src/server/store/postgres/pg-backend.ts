@@ -66,6 +66,7 @@ const values = (params: readonly SqlParam[]) =>
 
 interface Queryable {
   query(text: string, values?: unknown[]): Promise<pg.QueryResult>;
+  query(config: pg.QueryArrayConfig): Promise<pg.QueryArrayResult>;
 }
 
 const PG_TYPES: Record<SqlType, string> = { text: 'text', integer: 'bigint', real: 'double precision', blob: 'bytea' };
@@ -77,6 +78,8 @@ function runnerOn(client: Queryable): SqlTx {
       (await client.query(toPositional(sql), values(params))).rows as T[],
     get: async <T>(sql: string, params: readonly SqlParam[] = []) =>
       (await client.query(toPositional(sql), values(params))).rows[0] as T | undefined,
+    arrays: async <T extends unknown[]>(sql: string, params: readonly SqlParam[] = []) =>
+      (await client.query({ text: toPositional(sql), values: values(params), rowMode: 'array' })).rows as T[],
     run: async (sql: string, params: readonly SqlParam[] = []) =>
       (await client.query(toPositional(sql), values(params))).rowCount ?? 0,
     // NO KEY UPDATE: as strong as two writers of one row need, and no conflict with the KEY SHARE

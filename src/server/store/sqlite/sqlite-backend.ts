@@ -40,6 +40,8 @@ export class SqliteBackend implements SqlBackend {
     this.checkpointer = new Checkpointer(this.raw, file);
     this.db = cachedStatements(this.raw);
     const db = this.db;
+    // Statements that return arrays are kept apart: raw mode is a setting of the statement.
+    const arrays = cachedStatements(this.raw, (statement) => statement.raw(true));
     const profile = statementProfile();
     const time = (this.time = profile ? (sql, run) => profile.time(sql, run) : (_, run) => run());
     this.tx = {
@@ -47,6 +49,8 @@ export class SqliteBackend implements SqlBackend {
         time(sql, () => db.prepare(sql).all(...bind(params)) as T[]),
       get: async <T>(sql: string, params: readonly SqlParam[] = []) =>
         time(sql, () => db.prepare(sql).get(...bind(params)) as T | undefined),
+      arrays: async <T extends unknown[]>(sql: string, params: readonly SqlParam[] = []) =>
+        time(sql, () => arrays.prepare(sql).all(...bind(params)) as T[]),
       run: async (sql: string, params: readonly SqlParam[] = []) =>
         time(sql, () => db.prepare(sql).run(...bind(params)).changes),
       skipLocked: () => '',

@@ -6,13 +6,17 @@ export interface Prepares {
   prepare(sql: string): Database.Statement;
 }
 
-export function cachedStatements(db: Database.Database): Prepares {
+export function cachedStatements(
+  db: Database.Database,
+  setUp: (statement: Database.Statement) => void = () => undefined,
+): Prepares {
   const cache = new Map<string, Database.Statement>();
   return {
     prepare(sql: string): Database.Statement {
       let statement = cache.get(sql);
       if (!statement) {
         statement = db.prepare(sql);
+        setUp(statement);
         cache.set(sql, statement);
       }
       return statement;
