@@ -20,14 +20,16 @@ const SHAPES = [
 async function measure(root: string, dataDir: string, dir: string, units: number, volunteers: number) {
   const { child, url } = await startServerProcess(dataDir, [], [], root);
   try {
-    const { token } = await cliJson<{ token: string }>(['token', 'create', '--data-dir', dataDir]);
+    // Every command from the build being measured: a newer CLI may send what an older server refuses.
+    const { token } = await cliJson<{ token: string }>(['token', 'create', '--data-dir', dataDir], {}, root);
     const env = { SPARECYCLES_TOKEN: token, SPARECYCLES_SERVER: url };
-    const project = (await cliJson<{ id: string }>(['project', 'create', `bench ${volunteers}`], env)).id;
+    const project = (await cliJson<{ id: string }>(['project', 'create', `bench ${volunteers}`], env, root)).id;
     const inputs = join(dir, 'inputs.jsonl');
     writeFileSync(inputs, Array.from({ length: units }, (_, i) => JSON.stringify({ from: i, to: i + 100 })).join('\n'));
     const { batch } = await cliJson<{ batch: string }>(
       ['publish', '--project', project, '--kernel', 'dist/kernels/primes.wasm', '--inputs', inputs],
       env,
+      root,
     );
     const start = performance.now();
     const runs = await Promise.all(
@@ -36,7 +38,7 @@ async function measure(root: string, dataDir: string, dir: string, units: number
       ),
     );
     const seconds = (performance.now() - start) / 1000;
-    const status = await cliJson<{ counts: { done: number } }>(['status', '--batch', batch], env);
+    const status = await cliJson<{ counts: { done: number } }>(['status', '--batch', batch], env, root);
     if (status.counts.done !== units) throw new Error(`only ${status.counts.done} of ${units} validated`);
     const results = runs.reduce((sum, r) => sum + (JSON.parse(r.stdout) as { completed: number }).completed, 0);
     return { seconds, results };

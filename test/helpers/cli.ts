@@ -39,8 +39,8 @@ export function cli(
   });
 }
 
-export async function cliJson<T>(args: string[], env: Record<string, string> = {}): Promise<T> {
-  const result = await cli([...args, '--json'], env);
+export async function cliJson<T>(args: string[], env: Record<string, string> = {}, root = '.'): Promise<T> {
+  const result = await cli([...args, '--json'], env, 120_000, root);
   if (result.status !== 0) throw new Error(`sparecycles ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
   return JSON.parse(result.stdout) as T;
 }
