@@ -70,7 +70,14 @@ export async function leaseUnits(
        WHERE l.volunteer = ? AND l.state = 'active' AND u.state = 'quiz' LIMIT 1`,
       [volunteer],
     )) !== undefined;
-  const quizCount = Math.min(max, quizzesFor(standing, max, holdsQuiz, random));
+  const wanted = Math.min(max, quizzesFor(standing, max, holdsQuiz, random));
+  // Most projects have no quiz units: a probe of the (then empty) quiz index first, rather than
+  // the full quiz query with its join, subqueries and random order on every request.
+  const quizCount =
+    wanted > 0 &&
+    (await tx.get(`SELECT 1 AS found FROM units u WHERE u.state = 'quiz' ${filter} LIMIT 1`, params)) !== undefined
+      ? wanted
+      : 0;
   // Quiz units are never updated, only leased: no row lock, and UNIQUE (unit, volunteer) holds.
   const quizzes =
     quizCount === 0
