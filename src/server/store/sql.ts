@@ -135,21 +135,28 @@ export async function insertRows(
 }
 
 /** Runs `query` over `ids` in IN-list chunks, `(?,…)` substituted for `$IN`; rows concatenated. */
-export async function allIn<T>(
+export function allIn<T>(
   db: SqlRunner,
   sql: string,
   ids: readonly SqlParam[],
   before: readonly SqlParam[] = [],
 ): Promise<T[]> {
-  const rows: T[] = [];
-  for (const chunk of slices(ids, IN_CHUNK)) rows.push(...(await db.all<T>(inList(sql, chunk), [...before, ...chunk])));
-  return rows;
+  return readIn((text, params) => db.all<T>(text, params), sql, ids, before);
 }
 
 /** allIn with rows as arrays (SqlTx.arrays). */
-export async function arraysIn<T extends unknown[]>(tx: SqlTx, sql: string, ids: readonly SqlParam[]): Promise<T[]> {
+export function arraysIn<T extends unknown[]>(tx: SqlTx, sql: string, ids: readonly SqlParam[]): Promise<T[]> {
+  return readIn((text, params) => tx.arrays<T>(text, params), sql, ids, []);
+}
+
+async function readIn<T>(
+  read: (sql: string, params: readonly SqlParam[]) => Promise<T[]>,
+  sql: string,
+  ids: readonly SqlParam[],
+  before: readonly SqlParam[],
+): Promise<T[]> {
   const rows: T[] = [];
-  for (const chunk of slices(ids, IN_CHUNK)) rows.push(...(await tx.arrays<T>(inList(sql, chunk), chunk)));
+  for (const chunk of slices(ids, IN_CHUNK)) rows.push(...(await read(inList(sql, chunk), [...before, ...chunk])));
   return rows;
 }
 

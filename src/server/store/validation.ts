@@ -129,7 +129,7 @@ export class Validation {
       returnedAt,
       batch,
       unitState,
-      done,
+      unitResults,
       project,
     ] of found) {
       if (leases.has(id)) continue;
@@ -146,7 +146,7 @@ export class Validation {
         returnedAt: returnedAt === null ? null : Number(returnedAt),
         batch,
         unitState,
-        results: Number(done),
+        results: Number(unitResults),
         project,
       };
       leases.set(lease.id, lease);
